@@ -1,0 +1,27 @@
+"""The ``scrm`` command line: one entry, one sub-command module per job."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import db, serve, stats
+
+app = typer.Typer(
+    name="scrm",
+    help="scrm-graph: a graph-native Social CRM. Configure with SCRM_GRAPH_URI, "
+    "SCRM_GRAPH_NAME, SCRM_DATA_DIR (see README).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command(name="serve")(serve.serve)
+app.command(name="stats")(stats.stats)
+app.add_typer(db.app, name="db")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
