@@ -52,6 +52,11 @@ Platform = Annotated[
     str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=64)
 ]
 Count = Annotated[int, Field(ge=0)]
+Weight = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+# Extra scalar attributes of an account (graph-file node attributes), stored as node
+# properties: the names must be plain identifiers so every engine takes them.
+PropertyName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+PropertyValue = str | int | float | bool
 
 
 class _Record(BaseModel):
@@ -89,6 +94,9 @@ class Account(_Record):
     description: str | None = None
     lang: str | None = None
     location: str | None = None
+    # Stored alongside the fields above; a field of the model wins over a property of the
+    # same name.
+    properties: dict[PropertyName, PropertyValue] = Field(default_factory=dict)
 
 
 class Post(_Record):
@@ -165,6 +173,7 @@ class Follow(_Record):
     source: Id
     target: Id
     at: EpochMs | None = None
+    weight: Weight | None = None  # a weighted network's edge weight (edges-csv, graph-file)
 
 
 class Engagement(_Record):
@@ -175,6 +184,8 @@ class Engagement(_Record):
     account: Id
     post: Id
     at: EpochMs | None = None
+    # How much this interaction counts in ENGAGED.weight (times the type's weight); 1 if unset.
+    weight: Weight | None = None
 
 
 class PostLink(_Record):
@@ -190,6 +201,7 @@ class Mention(_Record):
     kind: Literal["mention"] = "mention"
     post: Id
     account: Id
+    weight: Weight | None = None  # as Engagement.weight
 
 
 class Tagged(_Record):
