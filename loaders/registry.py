@@ -19,6 +19,7 @@ _CONNECTORS: tuple[str, ...] = (
     "canonical",
     "edges-csv",
     "graph-file",
+    "slack",
 )
 
 
