@@ -5,7 +5,8 @@ customers, with each customer's accounts folded together through HAS_ACCOUNT).
 An edge u→v means "u engaged with v's content or follows v"; its weight is the
 engagement weight (ENGAGED.weight, or the same weighting of the raw
 interactions when the projection is brand- or window-scoped) plus
-``follows_weight`` when u follows v.  Projections are cached per store, graph
+``follows_weight`` times the follow's own weight (1 unless a weighted network
+set it) when u follows v.  Projections are cached per store, graph
 version and parameters, so repeated analyses on an unchanged graph skip the read.
 """
 
@@ -72,7 +73,9 @@ class ProjectionParams:
 class Projection:
     """A directed weighted graph in parallel arrays, with the node facts analyses need.
 
-    Edges are unique (src, dst) pairs sorted by src then dst, without self-loops.
+    ``ids`` are sorted (so node numbering, and any seeded algorithm run on it, is
+    reproducible).  Edges are unique (src, dst) pairs sorted by src then dst,
+    without self-loops.
     Per-edge: ``weight``, ``engaged_count`` (interactions), ``interactions``
     (counts per type: replies, shares, quotes, likes, mentions), ``last_at`` (epoch
     ms of the latest interaction, 0 when unknown) and ``follows`` (u follows v).
@@ -110,6 +113,48 @@ class Projection:
     @property
     def edge_count(self) -> int:
         return int(self.src.shape[0])
+
+    @classmethod
+    def from_networkx(cls, graph: networkx.Graph, *, weight: str = "weight") -> Projection:
+        """A projection of an in-memory networkx graph (undirected edges go both ways),
+        for the reference path and tests; node facts come from node attributes
+        ``followers``, ``platform`` and ``sentiment`` where present."""
+        ids = sorted(str(node) for node in graph.nodes)
+        index = {node: i for i, node in enumerate(ids)}
+        pairs: dict[tuple[int, int], float] = {}
+        for u, v, data in graph.edges(data=True):
+            ends = [(index[str(u)], index[str(v)])]
+            if not graph.is_directed():
+                ends.append(ends[0][::-1])
+            for a, b in ends:
+                if a != b:
+                    pairs[(a, b)] = pairs.get((a, b), 0.0) + float(data.get(weight, 1.0))
+        keys = sorted(pairs)
+        m, n = len(keys), len(ids)
+        attrs = [graph.nodes[node] for node in sorted(graph.nodes, key=str)]
+        sentiment = np.array(
+            [float(a["sentiment"]) if a.get("sentiment") is not None else np.nan for a in attrs]
+        ).reshape(n)
+        return cls(
+            ids=ids,
+            index=index,
+            src=np.array([k[0] for k in keys], dtype=np.int32),
+            dst=np.array([k[1] for k in keys], dtype=np.int32),
+            weight=np.array([pairs[k] for k in keys], dtype=np.float64),
+            engaged_count=np.zeros(m, dtype=np.int64),
+            interactions={c: np.zeros(m, dtype=np.int64) for c in ENGAGEMENT_COLUMNS},
+            last_at=np.zeros(m, dtype=np.int64),
+            follows=np.zeros(m, dtype=np.bool_),
+            kinds=["account"] * n,
+            accounts=[(node,) for node in ids],
+            platforms=[(str(a["platform"]),) if a.get("platform") else () for a in attrs],
+            followers=np.array([int(a.get("followers", 0)) for a in attrs], dtype=np.int64),
+            sentiment=sentiment,
+            sentiment_posts=(~np.isnan(sentiment)).astype(np.int64),
+            brand_posts=(~np.isnan(sentiment)).astype(np.int64),
+            version=0,
+            params=ProjectionParams(),
+        )
 
     def received(self, column: str) -> LongArray:
         """Interactions of one type (``"likes"``, ...) each node received."""
@@ -257,7 +302,7 @@ async def _build(store: GraphStore, params: ProjectionParams, version: int) -> P
         else _no_follows()
     )
     identities_read = q.read_identities(store) if params.level == "customer" else _no_identities()
-    accounts, edges, (follow_u, follow_v), sentiment, identities = await asyncio.gather(
+    accounts, edges, follow_rows, sentiment, identities = await asyncio.gather(
         q.read_accounts(store, platform=params.platform),
         engagement_read,
         follows_read,
@@ -271,17 +316,15 @@ async def _build(store: GraphStore, params: ProjectionParams, version: int) -> P
         identities_read,
     )
     read_done = loop.time()
-    projection = _assemble(
-        params, version, accounts, edges, follow_u, follow_v, sentiment, identities
-    )
+    projection = _assemble(params, version, accounts, edges, follow_rows, sentiment, identities)
     projection.timings.update(
         read_s=round(read_done - started, 4), assemble_s=round(loop.time() - read_done, 4)
     )
     return projection
 
 
-async def _no_follows() -> tuple[list[str], list[str]]:
-    return [], []
+async def _no_follows() -> q.EdgeRows:
+    return q.EdgeRows()
 
 
 async def _no_identities() -> dict[str, str]:
@@ -293,8 +336,7 @@ def _assemble(
     version: int,
     accounts: q.AccountRows,
     edges: q.EdgeRows,
-    follow_u: list[str],
-    follow_v: list[str],
+    follow_rows: q.EdgeRows,
     sentiment: q.SentimentRows,
     identities: dict[str, str],
 ) -> Projection:
@@ -304,72 +346,72 @@ def _assemble(
         return identities.get(account, account)
 
     known = set(accounts.ids)
-    engaged_rows = [
-        i
-        for i, (u, v) in enumerate(zip(edges.u, edges.v, strict=True))
-        if u in known and v in known
-    ]
-    e_keys = [(fold(edges.u[i]), fold(edges.v[i])) for i in engaged_rows]
+
+    def inside(rows: q.EdgeRows) -> list[int]:
+        return [
+            i
+            for i, (u, v) in enumerate(zip(rows.u, rows.v, strict=True))
+            if u in known and v in known
+        ]
+
+    e_rows, f_rows = inside(edges), inside(follow_rows)
     # Nodes: every endpoint of an engagement; with a brand, also every author of
     # a post about it.  Follows add nodes only when the projection is not about a
     # brand — otherwise they only connect people already in its conversation.
-    keys = {k for pair in e_keys for k in pair}
+    keys = {fold(edges.u[i]) for i in e_rows} | {fold(edges.v[i]) for i in e_rows}
     if params.brand is not None:
         keys.update(
             fold(a) for a, p in zip(sentiment.ids, sentiment.posts, strict=True) if p and a in known
         )
-    f_keys = [
-        (fold(u), fold(v))
-        for u, v in zip(follow_u, follow_v, strict=True)
-        if u in known and v in known
-    ]
-    if params.brand is not None:
-        f_keys = [(u, v) for u, v in f_keys if u in keys and v in keys]
+        f_rows = [
+            i for i in f_rows if fold(follow_rows.u[i]) in keys and fold(follow_rows.v[i]) in keys
+        ]
     else:
-        keys.update(k for pair in f_keys for k in pair)
+        keys.update(fold(follow_rows.u[i]) for i in f_rows)
+        keys.update(fold(follow_rows.v[i]) for i in f_rows)
     # Sorted ids make node numbering (and so seeded algorithms) reproducible.
     ids = sorted(keys)
     index = {key: i for i, key in enumerate(ids)}
     n = len(ids)
 
-    def numbered(pairs: list[tuple[str, str]], end: int) -> LongArray:
-        return np.fromiter((index[p[end]] for p in pairs), dtype=np.int64, count=len(pairs))
+    def numbered(column: list[str], rows: list[int]) -> LongArray:
+        return np.fromiter((index[fold(column[i])] for i in rows), dtype=np.int64, count=len(rows))
 
-    e_src, e_dst = numbered(e_keys, 0), numbered(e_keys, 1)
-    f_src, f_dst = numbered(f_keys, 0), numbered(f_keys, 1)
-    sel = np.asarray(engaged_rows, dtype=np.int64)
+    def picked(values: list[float] | list[int], rows: list[int], dtype: type) -> npt.NDArray[Any]:
+        return np.asarray(values, dtype=dtype)[np.asarray(rows, dtype=np.int64)]
 
-    all_src = np.concatenate((e_src, f_src))
-    all_dst = np.concatenate((e_dst, f_dst))
-    loops = all_src == all_dst
-    pair_key = all_src * max(n, 1) + all_dst
-    unique_keys, inverse = np.unique(pair_key[~loops], return_inverse=True)
+    n_e, n_f = len(e_rows), len(f_rows)
+    all_src = np.concatenate((numbered(edges.u, e_rows), numbered(follow_rows.u, f_rows)))
+    all_dst = np.concatenate((numbered(edges.v, e_rows), numbered(follow_rows.v, f_rows)))
+    # Folding can turn an edge into a self-loop (a customer engaging with
+    # their own other account); those carry no influence and are dropped.
+    keep = all_src != all_dst
+    unique_keys, inverse = np.unique((all_src * max(n, 1) + all_dst)[keep], return_inverse=True)
     m = unique_keys.shape[0]
-    n_engaged = e_src.shape[0]
-    from_engaged = np.arange(all_src.shape[0]) < n_engaged
-    keep_engaged = from_engaged[~loops]
-    inv_e = inverse[keep_engaged]
-    inv_f = inverse[~keep_engaged]
 
-    def gather(values: list[float] | list[int]) -> npt.NDArray[Any]:
-        array = np.asarray(values)
-        return array[sel] if array.size else array
+    def summed(engaged: npt.NDArray[Any], followed: npt.NDArray[Any]) -> FloatArray:
+        values = np.concatenate((engaged, followed)).astype(np.float64)[keep]
+        return np.bincount(inverse, weights=values, minlength=m).astype(np.float64)
 
-    loop_free = ~loops[:n_engaged]
-    weight = np.zeros(m, dtype=np.float64)
-    np.add.at(weight, inv_e, gather(edges.weight).astype(np.float64)[loop_free])
-    follows = np.zeros(m, dtype=np.bool_)
-    follows[inv_f] = True
-    weight += params.follows_weight * follows
+    no_follows = np.zeros(n_f)
+    weight = summed(
+        picked(edges.weight, e_rows, np.float64),
+        params.follows_weight * picked(follow_rows.weight, f_rows, np.float64),
+    )
+    follows = summed(np.zeros(n_e), np.ones(n_f)) > 0
     interactions: dict[str, LongArray] = {}
-    engaged_count = np.zeros(m, dtype=np.int64)
     for column in ENGAGEMENT_COLUMNS:
-        counts = np.zeros(m, dtype=np.int64)
-        np.add.at(counts, inv_e, gather(edges.counts[column]).astype(np.int64)[loop_free])
-        interactions[column] = counts
-        engaged_count += counts
+        counts = summed(picked(edges.counts[column], e_rows, np.int64), no_follows)
+        interactions[column] = counts.astype(np.int64)
+    engaged_count = np.zeros(m, dtype=np.int64)
+    for counts_of_type in interactions.values():
+        engaged_count += counts_of_type
     last_at = np.zeros(m, dtype=np.int64)
-    np.maximum.at(last_at, inv_e, gather(edges.last_at).astype(np.int64)[loop_free])
+    np.maximum.at(
+        last_at,
+        inverse,
+        np.concatenate((picked(edges.last_at, e_rows, np.int64), np.zeros(n_f, np.int64)))[keep],
+    )
 
     # Node facts, summed over each node's accounts.
     members: list[list[str]] = [[] for _ in range(n)]

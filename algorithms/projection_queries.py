@@ -75,35 +75,37 @@ INTERACTIONS = Statement(
     "projection.interactions",
     "MATCH (u:Account)-[r:REPLIED|SHARED|QUOTED|LIKED]->(p:Post)<-[:POSTED]-(v:Account) "
     "WHERE $platform IS NULL OR (u.platform = $platform AND v.platform = $platform) "
-    "WITH u, v, type(r) AS type, coalesce(r.at, p.created_at) AS at "
+    "WITH u, v, type(r) AS type, coalesce(r.at, p.created_at) AS at, "
+    "coalesce(r.weight, 1.0) AS w "
     "WHERE ($since IS NULL OR at >= $since) AND ($until IS NULL OR at < $until) "
-    "RETURN u.id AS u, v.id AS v, type, count(*) AS n, max(at) AS last_at",
+    "RETURN u.id AS u, v.id AS v, type, count(*) AS n, sum(w) AS w, max(at) AS last_at",
 )
 BRAND_INTERACTIONS = Statement(
     "projection.brand_interactions",
     "MATCH (:Brand {id: $brand})<-[:ABOUT]-(p:Post)<-[:POSTED]-(v:Account) "
     "MATCH (u:Account)-[r:REPLIED|SHARED|QUOTED|LIKED]->(p) "
     "WHERE $platform IS NULL OR (u.platform = $platform AND v.platform = $platform) "
-    "WITH u, v, type(r) AS type, coalesce(r.at, p.created_at) AS at "
+    "WITH u, v, type(r) AS type, coalesce(r.at, p.created_at) AS at, "
+    "coalesce(r.weight, 1.0) AS w "
     "WHERE ($since IS NULL OR at >= $since) AND ($until IS NULL OR at < $until) "
-    "RETURN u.id AS u, v.id AS v, type, count(*) AS n, max(at) AS last_at",
+    "RETURN u.id AS u, v.id AS v, type, count(*) AS n, sum(w) AS w, max(at) AS last_at",
 )
 MENTIONS = Statement(
     "projection.mentions",
-    "MATCH (u:Account)-[:POSTED]->(p:Post)-[:MENTIONS]->(v:Account) "
+    "MATCH (u:Account)-[:POSTED]->(p:Post)-[m:MENTIONS]->(v:Account) "
     "WHERE ($platform IS NULL OR (u.platform = $platform AND v.platform = $platform)) "
     "AND ($since IS NULL OR p.created_at >= $since) AND ($until IS NULL OR p.created_at < $until) "
     "RETURN u.id AS u, v.id AS v, 'MENTIONS' AS type, count(*) AS n, "
-    "max(p.created_at) AS last_at",
+    "sum(coalesce(m.weight, 1.0)) AS w, max(p.created_at) AS last_at",
 )
 BRAND_MENTIONS = Statement(
     "projection.brand_mentions",
     "MATCH (:Brand {id: $brand})<-[:ABOUT]-(p:Post)<-[:POSTED]-(u:Account) "
-    "MATCH (p)-[:MENTIONS]->(v:Account) "
+    "MATCH (p)-[m:MENTIONS]->(v:Account) "
     "WHERE ($platform IS NULL OR (u.platform = $platform AND v.platform = $platform)) "
     "AND ($since IS NULL OR p.created_at >= $since) AND ($until IS NULL OR p.created_at < $until) "
     "RETURN u.id AS u, v.id AS v, 'MENTIONS' AS type, count(*) AS n, "
-    "max(p.created_at) AS last_at",
+    "sum(coalesce(m.weight, 1.0)) AS w, max(p.created_at) AS last_at",
 )
 # A follow is a standing relation, so a window keeps those made before its end.
 FOLLOWS = Statement(
@@ -111,7 +113,7 @@ FOLLOWS = Statement(
     "MATCH (u:Account)-[f:FOLLOWS]->(v:Account) "
     "WHERE ($platform IS NULL OR (u.platform = $platform AND v.platform = $platform)) "
     "AND ($until IS NULL OR f.at IS NULL OR f.at < $until) "
-    "RETURN u.id AS u, v.id AS v",
+    "RETURN u.id AS u, v.id AS v, coalesce(f.weight, 1.0) AS weight",
 )
 # Sentiment toward the brand: the ABOUT edge's own score, else the post's.
 BRAND_SENTIMENT = Statement(
@@ -225,18 +227,22 @@ async def read_interactions(
             n = _int(row["n"])
             out.u.append(str(row["u"]))
             out.v.append(str(row["v"]))
-            out.weight.append(ENGAGEMENT_WEIGHTS[column] * n)
+            # An interaction may carry its own weight (a multiplier, 1 when unset).
+            out.weight.append(ENGAGEMENT_WEIGHTS[column] * float(row["w"]))
             out.last_at.append(_int(row["last_at"]))
             for c in ENGAGEMENT_COLUMNS:
                 out.counts[c].append(n if c == column else 0)
     return out
 
 
-async def read_follows(
-    store: GraphStore, *, platform: str | None, until: int | None
-) -> tuple[list[str], list[str]]:
-    rows = await store.read(FOLLOWS, {"platform": platform, "until": until})
-    return [str(r["u"]) for r in rows], [str(r["v"]) for r in rows]
+async def read_follows(store: GraphStore, *, platform: str | None, until: int | None) -> EdgeRows:
+    """Follows as edge rows: ``weight`` is the follow's own weight (1 when unset), no counts."""
+    out = EdgeRows()
+    for row in await store.read(FOLLOWS, {"platform": platform, "until": until}):
+        out.u.append(str(row["u"]))
+        out.v.append(str(row["v"]))
+        out.weight.append(float(row["weight"]))
+    return out
 
 
 async def read_sentiment(
