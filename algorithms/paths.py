@@ -1,0 +1,372 @@
+"""Advocacy paths: the strongest chains of influence from a brand's advocates (or one source)
+to a customer or account, each hop with its evidence."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import weakref
+from collections import OrderedDict
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from algorithms.attention import AttentionGraph, attention_graph
+from algorithms.errors import BadParameter, UnknownBrand, UnknownTarget
+from algorithms.influence import influence
+from algorithms.projection import ENGAGEMENT_COLUMNS, Level, Projection, project
+from algorithms.projection_queries import read_brand_ids
+from algorithms.yen import k_best_paths
+from graph.cypher import Statement
+from graph.store import GraphStore
+
+__all__ = [
+    "AdvocacyPath",
+    "Hop",
+    "HopEvidence",
+    "PathParams",
+    "PathsResult",
+    "find_advocacy_paths",
+]
+
+# What each id names: a Customer (with its accounts) and/or an Account.
+NODE_KINDS = Statement(
+    "paths.node_kinds",
+    "UNWIND $ids AS id "
+    "OPTIONAL MATCH (c:Customer {id: id}) "
+    "OPTIONAL MATCH (a:Account {id: id}) "
+    "OPTIONAL MATCH (c)-[:HAS_ACCOUNT]->(owned:Account) "
+    "RETURN id, c IS NOT NULL AS customer, a IS NOT NULL AS account, "
+    "collect(DISTINCT owned.id) AS accounts",
+)
+
+_ADVOCATE_CACHE = 16
+
+
+class PathParams(BaseModel):
+    """What to search: to ``target`` from ``source``, or from the advocates of ``brand``.
+
+    With neither ``source`` nor ``brand`` the advocates are those of any brand.
+    The level (account or customer graph) follows the target: a Customer target
+    is searched in the customer-level projection.  ``advocates`` caps how many
+    advocates become sources; ``platform``/``since``/``until`` scope the
+    engagement graph as for every analysis.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    target: str
+    source: str | None = None
+    brand: str | None = None
+    k: int = 3
+    max_hops: int = 5
+    advocates: int = 20
+    platform: str | None = None
+    since: int | None = None
+    until: int | None = None
+    follows_weight: float = 0.2
+
+
+class HopEvidence(BaseModel):
+    """Why a hop v→u holds: u's interactions with v's content, by type, and their recency.
+
+    ``weight`` is u's engagement weight on v (``follows`` adds the follow
+    weight), ``attention`` u's engagement weight on everyone; their ratio is the
+    hop's probability.  ``last_contact`` is epoch ms, ``None`` when unknown.
+    """
+
+    replies: int
+    shares: int
+    quotes: int
+    likes: int
+    mentions: int
+    interactions: int
+    follows: bool
+    weight: float
+    attention: float
+    last_contact: int | None
+
+
+class Hop(BaseModel):
+    """``to`` is influenced by ``from`` with ``probability`` (to's share of attention on from)."""
+
+    model_config = ConfigDict(serialize_by_alias=True, validate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    probability: float
+    evidence: HopEvidence
+
+
+class AdvocacyPath(BaseModel):
+    """Nodes from source to target; ``strength`` is the product of the hop probabilities."""
+
+    strength: float
+    nodes: list[str]
+    hops: list[Hop]
+
+
+class PathsResult(BaseModel):
+    """The best paths, strongest first; ``reason`` says why there are none when empty."""
+
+    target: str
+    level: Level
+    sources: list[str]
+    k: int
+    max_hops: int
+    paths: list[AdvocacyPath]
+    reason: str | None = None
+    graph_version: int
+
+
+async def find_advocacy_paths(store: GraphStore, params: PathParams) -> PathsResult:
+    """The ``k`` strongest advocacy paths of at most ``max_hops`` hops to ``params.target``.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph.
+    params : PathParams
+        Target, source or brand, ``k``, ``max_hops`` and the projection scope.
+
+    Returns
+    -------
+    PathsResult
+        Paths strongest first; empty with a ``reason`` when the target has no
+        engagement, there are no sources, or no source reaches it in time.
+
+    Raises
+    ------
+    BadParameter
+        ``k``, ``max_hops`` or ``advocates`` below 1, both ``source`` and
+        ``brand`` given, or the source is the target.
+    UnknownTarget
+        The target or source is neither a Customer nor an Account.
+    UnknownBrand
+        No Brand has the given id.
+
+    Notes
+    -----
+    A hop v→u means u is influenced by v, with probability u's share of
+    attention on v: ``p(v→u) = w(u→v) / Σ_x w(u→x)`` over the projection's
+    engagement weights.  A path's strength is the product of its hop
+    probabilities — the chance that u's attention, followed hop by hop, traces
+    the path back to its source — so the best paths are the shortest under
+    ``−log p``.  Sources are the brand's advocates (the nodes with positive
+    advocacy, influence × brand sentiment, from
+    :func:`algorithms.influence.influence` on the brand-scoped projection) or
+    the given source, joined by a virtual super-source; Yen's algorithm
+    (:func:`algorithms.yen.k_best_paths`) finds the k best simple paths.  Equal
+    strengths rank fewer hops first, then by node ids from the target outwards.
+    See ``docs/advocacy-paths.md``.
+    """
+    _check(params)
+    kinds = await _node_kinds(store, params)
+    target_kind = kinds[params.target]
+    level: Level = "customer" if target_kind.customer else "account"
+    if params.brand is not None:
+        brands = await read_brand_ids(store)
+        if params.brand not in brands:
+            raise UnknownBrand(params.brand, brands[:20])
+    projection = await project(
+        store,
+        level=level,
+        platform=params.platform,
+        since=params.since,
+        until=params.until,
+        follows_weight=params.follows_weight,
+    )
+    graph = attention_graph(projection)
+
+    def empty(reason: str, sources: list[str] | None = None) -> PathsResult:
+        return PathsResult(
+            target=params.target,
+            level=level,
+            sources=sources or [],
+            k=params.k,
+            max_hops=params.max_hops,
+            paths=[],
+            reason=reason,
+            graph_version=projection.version,
+        )
+
+    target = projection.index.get(params.target)
+    if target is None:
+        return empty(f"{params.target} has no engagement in the graph: nobody can reach it")
+    if params.source is not None:
+        sources = _source_nodes(graph, params.source, kinds[params.source])
+        if not sources:
+            return empty(f"source {params.source} has no engagement in the graph")
+        if sources == [target]:
+            raise BadParameter("source", "the source is the target itself")
+    else:
+        sources = await _advocates(store, graph, params)
+        if not sources:
+            brand = f"brand {params.brand}" if params.brand else "any brand"
+            return empty(f"{brand} has no advocates (nobody influential speaks well of it)")
+    sources = [s for s in sources if s != target]
+    source_ids = [projection.ids[s] for s in sources]
+    if not sources:
+        return empty("the only source is the target itself", source_ids)
+    goals = tuple(sorted(int(graph.search[s]) for s in sources))
+    near = graph.near(goals, params.max_hops)
+    found = k_best_paths(
+        graph.graph,
+        int(graph.search[target]),
+        goals,
+        k=params.k,
+        max_hops=params.max_hops,
+        hops_to_goal=near,
+    )
+    if not found:
+        return empty(f"no source reaches {params.target} within {params.max_hops} hops", source_ids)
+    paths = [_path(graph, [int(graph.node[j]) for j in p.nodes]) for p in found]
+    return PathsResult(
+        target=params.target,
+        level=level,
+        sources=source_ids,
+        k=params.k,
+        max_hops=params.max_hops,
+        paths=paths,
+        graph_version=projection.version,
+    )
+
+
+def _check(params: PathParams) -> None:
+    for name in ("k", "max_hops", "advocates"):
+        value = getattr(params, name)
+        if value < 1:
+            raise BadParameter(name, f"must be 1 or more, not {value}")
+    if params.source is not None and params.brand is not None:
+        raise BadParameter("source", "give a source or a brand, not both")
+    if params.source is not None and params.source == params.target:
+        raise BadParameter("source", "the source is the target itself")
+
+
+class _Kind:
+    __slots__ = ("account", "accounts", "customer")
+
+    def __init__(self, customer: bool, account: bool, accounts: list[str]) -> None:
+        self.customer = customer
+        self.account = account
+        self.accounts = accounts
+
+
+async def _node_kinds(store: GraphStore, params: PathParams) -> dict[str, _Kind]:
+    roles = {params.target: "target"}
+    if params.source is not None:
+        roles[params.source] = "source"
+    rows = await store.read(NODE_KINDS, {"ids": list(roles)})
+    kinds = {
+        str(row["id"]): _Kind(
+            bool(row["customer"]), bool(row["account"]), sorted(map(str, row["accounts"] or []))
+        )
+        for row in rows
+    }
+    for node, role in roles.items():
+        kind = kinds.get(node)
+        if kind is None or not (kind.customer or kind.account):
+            raise UnknownTarget(node, role)
+    return kinds
+
+
+def _source_nodes(graph: AttentionGraph, source: str, kind: _Kind) -> list[int]:
+    """Projection nodes standing for the source: itself, its customer, or its accounts."""
+    projection = graph.projection
+    direct = projection.index.get(source)
+    if direct is not None:
+        return [direct]
+    members = [source] if kind.account else kind.accounts
+    found = {graph.node_of_account(account) for account in members}
+    return sorted(node for node in found if node is not None)
+
+
+_AdvocateKey = tuple[int, str, str | None, str | None, int | None, int | None, float, int]
+_ADVOCATES: weakref.WeakKeyDictionary[GraphStore, OrderedDict[_AdvocateKey, list[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def _advocates(store: GraphStore, graph: AttentionGraph, params: PathParams) -> list[int]:
+    """The top advocates of the brand (any brand without one), as projection nodes.
+
+    Advocacy is influence × confident brand sentiment on the brand-scoped
+    projection; the ``params.advocates`` best with positive advocacy are kept.
+    """
+    projection = graph.projection
+    level = projection.params.level
+    key: _AdvocateKey = (
+        projection.version,
+        level,
+        params.brand,
+        params.platform,
+        params.since,
+        params.until,
+        params.follows_weight,
+        params.advocates,
+    )
+    slot = _ADVOCATES.setdefault(store, OrderedDict())
+    ids = slot.get(key)
+    if ids is None:
+        scoped = await project(
+            store,
+            level=level,
+            brand=params.brand,
+            platform=params.platform,
+            since=params.since,
+            until=params.until,
+            follows_weight=params.follows_weight,
+        )
+        ids = _top_advocates(scoped, params.advocates)
+        slot[key] = ids
+        while len(slot) > _ADVOCATE_CACHE:
+            slot.popitem(last=False)
+    nodes = (projection.index.get(node_id) for node_id in ids)
+    return [node for node in nodes if node is not None]
+
+
+def _top_advocates(projection: Projection, limit: int) -> list[str]:
+    if projection.node_count == 0:
+        return []
+    advocacy = influence(projection).advocacy
+    ids = projection.ids
+    ranked = sorted(
+        (i for i in np.flatnonzero(advocacy > 0).tolist()),
+        key=lambda i: (-float(advocacy[i]), ids[i]),
+    )
+    return [ids[i] for i in ranked[:limit]]
+
+
+def _path(graph: AttentionGraph, search_path: list[int]) -> AdvocacyPath:
+    """Turn a search path (target first, along u→v edges) into source→target hops."""
+    projection = graph.projection
+    ids = projection.ids
+    hops: list[Hop] = []
+    for influenced, influencer in itertools.pairwise(search_path):
+        slot = graph.graph.edge(int(graph.search[influenced]), int(graph.search[influencer]))
+        edge = int(graph.graph.slot[slot])
+        last = int(projection.last_at[edge])
+        evidence = HopEvidence(
+            **{c: int(projection.interactions[c][edge]) for c in ENGAGEMENT_COLUMNS},
+            interactions=int(projection.engaged_count[edge]),
+            follows=bool(projection.follows[edge]),
+            weight=float(projection.weight[edge]),
+            attention=float(graph.attention[influenced]),
+            last_contact=last or None,
+        )
+        hops.append(
+            Hop.model_validate(
+                {
+                    "from": ids[influencer],
+                    "to": ids[influenced],
+                    "probability": float(graph.probability[edge]),
+                    "evidence": evidence,
+                }
+            )
+        )
+    hops.reverse()
+    return AdvocacyPath(
+        strength=math.prod(hop.probability for hop in hops),
+        nodes=[ids[node] for node in reversed(search_path)],
+        hops=hops,
+    )
