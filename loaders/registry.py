@@ -17,6 +17,7 @@ __all__ = ["UnknownConnector", "connector_names", "get_connector"]
 # One line per connector (the name users type); keep sorted.
 _CONNECTORS: tuple[str, ...] = (
     "canonical",
+    "discord",
     "edges-csv",
     "graph-file",
     "slack",
