@@ -158,9 +158,17 @@ class Projection:
 
     def received(self, column: str) -> LongArray:
         """Interactions of one type (``"likes"``, ...) each node received."""
-        return np.bincount(
-            self.dst, weights=self.interactions[column], minlength=self.node_count
-        ).astype(np.int64)
+        return self.received_counts[column]
+
+    @cached_property
+    def received_counts(self) -> dict[str, LongArray]:
+        """Interactions each node received, per type (``"replies"``, ``"likes"``, ...)."""
+        return {
+            column: np.bincount(
+                self.dst, weights=self.interactions[column], minlength=self.node_count
+            ).astype(np.int64)
+            for column in ENGAGEMENT_COLUMNS
+        }
 
     @cached_property
     def undirected(self) -> tuple[IntArray, IntArray, FloatArray]:

@@ -1,0 +1,267 @@
+"""The influence service: compute or reuse a stored influence run for given parameters.
+
+Scores are stored as ``(AnalysisRun)-[:SCORED {rank, score, pagerank,
+pagerank_part, reach_part, followers, replies, shares, quotes, likes, mentions,
+channels, sentiment, sentiment_posts, advocacy}]->(Account|Customer)`` for every
+node of the projection, so the API can answer "how influential is X" and list
+the top of any run without recomputing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import numpy as np
+
+from algorithms import runstore
+from algorithms.influence import InfluenceScores, influence
+from algorithms.models import (
+    EngagementReceived,
+    InfluenceBreakdown,
+    InfluenceParams,
+    InfluenceResult,
+    InfluenceRun,
+)
+from algorithms.projection import ENGAGEMENT_COLUMNS, Projection, project
+from graph.cypher import Statement
+from graph.store import GraphStore, Params
+from graph.version import graph_version
+
+__all__ = ["run_influence"]
+
+_SCORED_PROPS = (
+    "{rank: row[1], score: row[2], pagerank: row[3], pagerank_part: row[4], "
+    "reach_part: row[5], followers: row[6], replies: row[7], shares: row[8], quotes: row[9], "
+    "likes: row[10], mentions: row[11], channels: row[12], sentiment: row[13], "
+    "sentiment_posts: row[14], advocacy: row[15]}"
+)
+SCORE_ACCOUNTS = Statement(
+    "influence.score_accounts",
+    "MATCH (r:AnalysisRun {id: $run}) UNWIND $rows AS row "
+    f"MATCH (n:Account {{id: row[0]}}) CREATE (r)-[:SCORED {_SCORED_PROPS}]->(n)",
+)
+SCORE_CUSTOMERS = Statement(
+    "influence.score_customers",
+    "MATCH (r:AnalysisRun {id: $run}) UNWIND $rows AS row "
+    f"MATCH (n:Customer {{id: row[0]}}) CREATE (r)-[:SCORED {_SCORED_PROPS}]->(n)",
+)
+_RETURN = "RETURN n.id AS id, labels(n)[0] AS label, s AS s"
+TOP = Statement(
+    "influence.top",
+    "MATCH (:AnalysisRun {id: $run})-[s:SCORED]->(n) WHERE s.rank <= $top "
+    f"{_RETURN} ORDER BY s.rank",
+)
+ADVOCATES = Statement(
+    "influence.advocates",
+    "MATCH (:AnalysisRun {id: $run})-[s:SCORED]->(n) WHERE s.advocacy > 0 "
+    f"{_RETURN} ORDER BY s.advocacy DESC, s.rank LIMIT $top",
+)
+DETRACTORS = Statement(
+    "influence.detractors",
+    "MATCH (:AnalysisRun {id: $run})-[s:SCORED]->(n) WHERE s.advocacy < 0 "
+    f"{_RETURN} ORDER BY s.advocacy, s.rank LIMIT $top",
+)
+
+
+async def run_influence(store: GraphStore, params: InfluenceParams) -> InfluenceRun:
+    """Rank the projection's nodes by influence, storing the run (or reusing the stored one).
+
+    The same parameters on an unchanged graph version return the stored run
+    (``reused=True``) without reading the projection.  An empty projection
+    gives an empty, unstored run with a ``note``.  Raises
+    :class:`~algorithms.errors.UnknownBrand` for a brand not in the graph.
+    """
+    started = time.perf_counter()
+    run_id = params.run_id(await graph_version(store))
+    async with runstore.run_lock(store, run_id):
+        stored = await runstore.find_run(store, run_id)
+        if stored is not None:
+            return await _read_run(store, params, stored)
+        projection = await project(
+            store,
+            level=params.level,  # type: ignore[arg-type]
+            brand=params.brand,
+            platform=params.platform,
+            since=params.since,
+            until=params.until,
+            follows_weight=params.follows_weight,
+        )
+        projected = time.perf_counter()
+        if projection.node_count == 0:
+            return _empty(params, projection)
+        scores = await asyncio.to_thread(
+            influence, projection, alpha=params.alpha, reach_weight=params.reach_weight
+        )
+        computed = time.perf_counter()
+        timings = {
+            "projection_s": round(projected - started, 4),
+            "compute_s": round(computed - projected, 4),
+        }
+        run_id = params.run_id(projection.version)
+        created_at = await _store(store, run_id, params, projection, scores, timings)
+        timings["store_s"] = round(time.perf_counter() - computed, 4)
+        timings["total_s"] = round(time.perf_counter() - started, 4)
+        await runstore.set_timings(store, run_id, timings)
+    await runstore.retire_runs(store, params)
+    rank = np.empty(projection.node_count, dtype=np.int64)
+    rank[scores.order] = np.arange(1, projection.node_count + 1)
+    by_advocacy = np.lexsort((rank, -scores.advocacy))
+    advocates = by_advocacy[scores.advocacy[by_advocacy] > 0][: params.top]
+    by_detraction = np.lexsort((rank, scores.advocacy))
+    detractors = by_detraction[scores.advocacy[by_detraction] < 0][: params.top]
+
+    def results(nodes: Any) -> list[InfluenceResult]:
+        return [_result(projection, scores, int(n), int(rank[n])) for n in nodes]
+
+    return InfluenceRun(
+        run_id=run_id,
+        graph_version=projection.version,
+        created_at=created_at,
+        reused=False,
+        params=params,
+        node_count=projection.node_count,
+        edge_count=projection.edge_count,
+        timings=timings,
+        results=results(scores.order[: params.top]),
+        advocates=results(advocates),
+        detractors=results(detractors),
+    )
+
+
+def _result(
+    projection: Projection, scores: InfluenceScores, node: int, rank: int
+) -> InfluenceResult:
+    received = {c: int(projection.received_counts[c][node]) for c in ENGAGEMENT_COLUMNS}
+    sentiment = float(projection.sentiment[node])
+    return InfluenceResult(
+        rank=rank,
+        id=projection.ids[node],
+        kind=projection.kinds[node],
+        score=float(scores.score[node]),
+        breakdown=InfluenceBreakdown(
+            pagerank=float(scores.pagerank[node]),
+            pagerank_part=float(scores.pagerank_part[node]),
+            reach_part=float(scores.reach_part[node]),
+            followers=int(projection.followers[node]),
+            engagement_received=EngagementReceived(**received),
+            channels=list(projection.platforms[node]),
+            brand_sentiment=None if np.isnan(sentiment) else sentiment,
+            sentiment_posts=int(projection.sentiment_posts[node]),
+            advocacy=float(scores.advocacy[node]),
+        ),
+    )
+
+
+async def _store(
+    store: GraphStore,
+    run_id: str,
+    params: InfluenceParams,
+    projection: Projection,
+    scores: InfluenceScores,
+    timings: dict[str, float],
+) -> int:
+    create, created_at = runstore.create_run(
+        run_id,
+        params,
+        graph_version=projection.version,
+        node_count=projection.node_count,
+        edge_count=projection.edge_count,
+        timings=timings,
+        level=params.level,
+        brand=params.brand,
+    )
+    rows = _rows(projection, scores)
+    kinds = projection.kinds
+    accounts = [row for row in rows if kinds[projection.index[row[0]]] == "account"]
+    customers = [row for row in rows if kinds[projection.index[row[0]]] == "customer"]
+    batch: list[tuple[Statement, Params]] = [*runstore.delete_run(run_id), create]
+    batch += runstore.chunked(SCORE_ACCOUNTS, accounts, run=run_id)
+    batch += runstore.chunked(SCORE_CUSTOMERS, customers, run=run_id)
+    await store.write_batch(batch)
+    return created_at
+
+
+def _rows(projection: Projection, scores: InfluenceScores) -> list[list[Any]]:
+    """One SCORED row per node, in rank order (columns as in ``_SCORED_PROPS``)."""
+    order = scores.order
+    received = [projection.received_counts[c][order].tolist() for c in ENGAGEMENT_COLUMNS]
+    sentiment = [None if np.isnan(x) else x for x in projection.sentiment[order].tolist()]
+    columns = [
+        [projection.ids[i] for i in order.tolist()],
+        list(range(1, len(order) + 1)),
+        scores.score[order].tolist(),
+        scores.pagerank[order].tolist(),
+        scores.pagerank_part[order].tolist(),
+        scores.reach_part[order].tolist(),
+        projection.followers[order].tolist(),
+        *received,
+        [list(projection.platforms[i]) for i in order.tolist()],
+        sentiment,
+        projection.sentiment_posts[order].tolist(),
+        scores.advocacy[order].tolist(),
+    ]
+    return [list(row) for row in zip(*columns, strict=True)]
+
+
+async def _read_run(
+    store: GraphStore, params: InfluenceParams, stored: runstore.StoredRun
+) -> InfluenceRun:
+    args = {"run": stored.id, "top": params.top}
+    top, advocates, detractors = await asyncio.gather(
+        store.read(TOP, args), store.read(ADVOCATES, args), store.read(DETRACTORS, args)
+    )
+    return InfluenceRun(
+        run_id=stored.id,
+        graph_version=stored.graph_version,
+        created_at=stored.created_at,
+        reused=True,
+        params=params,
+        node_count=stored.node_count,
+        edge_count=stored.edge_count,
+        timings=stored.timings,
+        results=[_stored_result(row) for row in top],
+        advocates=[_stored_result(row) for row in advocates],
+        detractors=[_stored_result(row) for row in detractors],
+    )
+
+
+def _stored_result(row: dict[str, Any]) -> InfluenceResult:
+    s = row["s"]
+    return InfluenceResult(
+        rank=int(s["rank"]),
+        id=str(row["id"]),
+        kind=str(row["label"]).lower(),
+        score=float(s["score"]),
+        breakdown=InfluenceBreakdown(
+            pagerank=float(s["pagerank"]),
+            pagerank_part=float(s["pagerank_part"]),
+            reach_part=float(s["reach_part"]),
+            followers=int(s["followers"]),
+            engagement_received=EngagementReceived(
+                **{c: int(s.get(c) or 0) for c in ENGAGEMENT_COLUMNS}
+            ),
+            channels=[str(c) for c in s.get("channels") or []],
+            brand_sentiment=None if s.get("sentiment") is None else float(s["sentiment"]),
+            sentiment_posts=int(s.get("sentiment_posts") or 0),
+            advocacy=float(s["advocacy"]),
+        ),
+    )
+
+
+def _empty(params: InfluenceParams, projection: Projection) -> InfluenceRun:
+    return InfluenceRun(
+        run_id=None,
+        graph_version=projection.version,
+        created_at=int(time.time() * 1000),
+        reused=False,
+        params=params,
+        node_count=0,
+        edge_count=0,
+        timings={},
+        results=[],
+        advocates=[],
+        detractors=[],
+        note="nothing to rank: no engagement or follows match these filters",
+    )
