@@ -21,6 +21,8 @@ _CONNECTORS: tuple[str, ...] = (
     "edges-csv",
     "graph-file",
     "slack",
+    "twitter",
+    "weibo",
 )
 
 

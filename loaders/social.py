@@ -1,0 +1,126 @@
+"""What the social-network connectors share: bounded text, classic timestamps, hashtag
+normalisation, and handing out each canonical record of a document once."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, StringConstraints
+
+from graph.model import Post, Record
+from loaders.base import ParseItem, Reject, Source
+from loaders.native import build_records
+
+__all__ = [
+    "MAX_TEXT",
+    "ClassicTime",
+    "DocumentRecords",
+    "ShortText",
+    "Text",
+    "id_from_number",
+    "normalise_hashtag",
+    "parse_classic_time",
+]
+
+# Well above the longest text any of these platforms allows (X long posts 25,000
+# characters, Facebook posts 63,206, Reddit self posts 40,000), so a longer value is
+# damage or abuse and its record is rejected rather than stored.
+MAX_TEXT = 100_000
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+ShortText = Annotated[str, StringConstraints(max_length=10_000)]  # names, bios, places
+
+_CLASSIC_FORMAT = "%a %b %d %H:%M:%S %z %Y"
+
+
+def parse_classic_time(value: Any) -> Any:
+    """A ``datetime`` from the classic ``"Wed Oct 10 20:19:24 +0000 2018"`` form of
+    Twitter v1.1 and Weibo; other values are left for pydantic to judge."""
+    if isinstance(value, str):
+        try:
+            return datetime.strptime(value.strip(), _CLASSIC_FORMAT)
+        except ValueError:
+            return value
+    return value
+
+
+# A time in the classic form or ISO 8601 (or Unix seconds), always with its zone.
+ClassicTime = Annotated[datetime, BeforeValidator(parse_classic_time)]
+
+
+def id_from_number(value: Any, key: str) -> Any:
+    """A native record with its string id ``key`` (``id_str``, ``idstr``) filled in from
+    the numeric ``id`` when only that is there; anything else unchanged."""
+    if isinstance(value, dict) and value.get(key) is None and "id" in value:
+        number = value["id"]
+        if isinstance(number, int) and not isinstance(number, bool):
+            return {**value, key: str(number)}
+    return value
+
+
+def normalise_hashtag(tag: str) -> str | None:
+    """A hashtag as the graph keys it: NFKC, lowercase, no leading ``#``; ``None``
+    when nothing is left."""
+    text = unicodedata.normalize("NFKC", tag).strip().lstrip("#").strip().lower()
+    return text or None
+
+
+class DocumentRecords:
+    """The records of one document, each handed out once.
+
+    API pages repeat objects (a tweet in ``data`` and again in ``includes``, the
+    same author on every post).  Repeats are harmless to the writer but noisy, so
+    they are dropped here.  A post id that comes back with a different text, time
+    or author is another matter: ids are unique on every platform, so the second
+    native record is rejected, naming the earlier one."""
+
+    def __init__(self, source: Source) -> None:
+        self._source = source
+        self._seen: set[str] = set()  # records as JSON: an Account's properties are a dict
+        self._posts: dict[str, tuple[Post, str]] = {}
+
+    def emit(self, location: str, raw: Any, mapped: Iterable[Record]) -> list[ParseItem]:
+        """The records of one native record (``mapped``, best a generator, so that a value
+        the graph model refuses surfaces here) not handed out before; or one Reject when
+        the mapping fails or a post conflicts with an earlier one."""
+        built = build_records(self._source, location, raw, lambda: mapped)
+        if built and isinstance(built[0], Reject):
+            return built
+        records = [item for item in built if not isinstance(item, Reject)]
+        for record in records:
+            if isinstance(record, Post) and record.id in self._posts:
+                earlier, where = self._posts[record.id]
+                # A stub (a post known only by id and author) sets no text: compare
+                # only what both records say.
+                differs = [
+                    name
+                    for name in ("text", "created_at", "author")
+                    if name in record.model_fields_set
+                    and name in earlier.model_fields_set
+                    and getattr(record, name) is not None
+                    and getattr(earlier, name) is not None
+                    and getattr(record, name) != getattr(earlier, name)
+                ]
+                if differs:
+                    return [
+                        Reject(
+                            self._source.name,
+                            location,
+                            f"post id {record.id} already read at {where} with a different "
+                            f"{', '.join(differs)}",
+                            raw,
+                        )
+                    ]
+        fresh: list[ParseItem] = []
+        for record in records:
+            if isinstance(record, Post):
+                known = self._posts.get(record.id)
+                if known is None or "text" not in known[0].model_fields_set:
+                    self._posts[record.id] = (record, location)
+            key = record.model_dump_json()
+            if key not in self._seen:
+                self._seen.add(key)
+                fresh.append(record)
+        return fresh

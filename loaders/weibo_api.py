@@ -1,0 +1,280 @@
+"""Weibo Open API v2 statuses, comments and users (``statuses/*``, ``comments/*``,
+``users/*``, ``favorites``) as canonical records."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from graph.model import Account, Engagement, Hashtag, Mention, Post, PostLink, Record, Tagged
+from loaders.base import ParseItem, Reject, Source
+from loaders.native import NativeModel, ms_from_datetime, validate
+from loaders.social import (
+    ClassicTime,
+    DocumentRecords,
+    ShortText,
+    Text,
+    id_from_number,
+    normalise_hashtag,
+)
+
+__all__ = [
+    "WeiboComment",
+    "WeiboStatus",
+    "WeiboUser",
+    "api_document",
+    "hashtags_in",
+    "mentioned_names",
+]
+
+WeiboId = Annotated[str, StringConstraints(pattern=r"^\d{1,20}$")]
+Count = Annotated[int, Field(ge=0)]
+Kind = Literal["status", "comment", "user"]
+
+# Topics are written #话题# (between two hashes); a nickname is 2-30 letters, digits,
+# CJK characters, "_" or "-" and ends at anything else.
+_TOPIC = re.compile(r"#([^#\n]{1,64})#")
+_MENTION = re.compile(r"@([\w-]{2,30})")
+
+
+class _WithId(NativeModel):
+    """``idstr`` is the id; responses without it give the number ``id``."""
+
+    idstr: WeiboId
+
+    @model_validator(mode="before")
+    @classmethod
+    def _id_from_number(cls, value: Any) -> Any:
+        return id_from_number(value, "idstr")
+
+
+class WeiboUser(_WithId):
+    screen_name: ShortText | None = None
+    name: ShortText | None = None
+    followers_count: Count | None = None
+    friends_count: Count | None = None
+    verified: bool | None = None
+    created_at: ClassicTime | None = None
+    description: ShortText | None = None
+    location: ShortText | None = None
+    lang: ShortText | None = None
+
+
+class WeiboStatus(_WithId):
+    text: Text
+    created_at: ClassicTime | None = None
+    user: WeiboUser | None = None  # absent in a user's embedded latest status
+    retweeted_status: WeiboStatus | None = None
+    reposts_count: Count | None = None
+    comments_count: Count | None = None
+    attitudes_count: Count | None = None  # 赞 (likes)
+
+
+class WeiboComment(_WithId):
+    text: Text
+    created_at: ClassicTime | None = None
+    user: WeiboUser | None = None
+    status: WeiboStatus | None = None
+    reply_comment: WeiboComment | None = None
+
+
+def hashtags_in(text: str) -> list[str]:
+    """The normalised topics (#话题#) of a text, in order, without repeats."""
+    tags = (normalise_hashtag(match) for match in _TOPIC.findall(text))
+    return list(dict.fromkeys(tag for tag in tags if tag))
+
+
+def mentioned_names(text: str) -> list[str]:
+    return list(dict.fromkeys(_MENTION.findall(text)))
+
+
+def _time(value: Any) -> int | None:
+    return ms_from_datetime(value) if value is not None else None
+
+
+def user_record(user: WeiboUser) -> Account:
+    return Account(
+        id=f"weibo:{user.idstr}",
+        platform="weibo",
+        handle=user.screen_name,
+        name=user.name,
+        followers=user.followers_count,
+        following=user.friends_count,
+        verified=user.verified,
+        url=f"https://weibo.com/u/{user.idstr}",
+        created_at=_time(user.created_at),
+        description=user.description or None,
+        location=user.location or None,
+        lang=user.lang,
+    )
+
+
+def text_records(post_id: str, text: str, handles: dict[str, str]) -> Iterator[Record]:
+    """Topics and mentions of a post's text; a mention is kept when the nickname is
+    one of ``handles`` (nickname -> account id), since only ids key accounts."""
+    for tag in hashtags_in(text):
+        yield Hashtag(id=tag)
+        yield Tagged(post=post_id, hashtag=tag)
+    for name in mentioned_names(text):
+        if account := handles.get(name):
+            yield Mention(post=post_id, account=account)
+
+
+def status_records(status: WeiboStatus, handles: dict[str, str]) -> Iterator[Record]:
+    """The Post of a status, its author, and what it reposts."""
+    post_id = f"weibo:{status.idstr}"
+    author = f"weibo:{status.user.idstr}" if status.user else None
+    at = _time(status.created_at)
+    if status.user is not None:
+        yield user_record(status.user)
+    yield Post(
+        id=post_id,
+        platform="weibo",
+        text=status.text,
+        created_at=at,
+        likes=status.attitudes_count,
+        shares=status.reposts_count,
+        replies=status.comments_count,
+        url=f"https://m.weibo.cn/status/{status.idstr}",
+        author=author,
+    )
+    if status.retweeted_status is not None:
+        target = f"weibo:{status.retweeted_status.idstr}"
+        yield from status_records(status.retweeted_status, handles)
+        yield PostLink(type="SHARE_OF", source=post_id, target=target)
+        if author is not None:
+            yield Engagement(type="SHARED", account=author, post=target, at=at)
+    yield from text_records(post_id, status.text, handles)
+
+
+def comment_records(comment: WeiboComment, handles: dict[str, str]) -> Iterator[Record]:
+    """The Post of a comment, its author, and the status or comment it replies to."""
+    post_id = f"weibo:{comment.idstr}"
+    author = f"weibo:{comment.user.idstr}" if comment.user else None
+    at = _time(comment.created_at)
+    if comment.user is not None:
+        yield user_record(comment.user)
+    yield Post(
+        id=post_id,
+        platform="weibo",
+        text=comment.text,
+        created_at=at,
+        author=author,
+    )
+    if comment.status is not None:
+        yield from status_records(comment.status, handles)
+    if comment.reply_comment is not None:
+        yield from comment_records(comment.reply_comment, handles)
+        target: str | None = f"weibo:{comment.reply_comment.idstr}"
+    else:
+        target = f"weibo:{comment.status.idstr}" if comment.status else None
+    if target is not None:
+        yield PostLink(type="REPLY_TO", source=post_id, target=target)
+        if author is not None:
+            yield Engagement(type="REPLIED", account=author, post=target, at=at)
+    yield from text_records(post_id, comment.text, handles)
+
+
+_MODELS: dict[str, type[NativeModel]] = {
+    "status": WeiboStatus,
+    "comment": WeiboComment,
+    "user": WeiboUser,
+}
+
+
+def api_document(document: Any, where: str, source: Source) -> Iterator[ParseItem]:
+    """Every record of one API response; a bad status, comment or user is one Reject."""
+    entries = list(_entries(document, "$"))
+    if not entries:
+        keys = ", ".join(sorted(map(str, document))[:8]) if isinstance(document, dict) else ""
+        reason = f"not a Weibo status, comment or user response (top-level keys: {keys})"
+        yield Reject(source.name, where, reason, document)
+        return
+    native: list[tuple[str, Any, Any]] = []
+    for path, kind, raw in entries:
+        location = f"{where} {path}"
+        if kind is None:
+            reason = "neither a status (text, user), a comment (text, status) nor a user"
+            yield Reject(source.name, location, reason, raw)
+            continue
+        item = validate(_MODELS[kind], raw, source, location)
+        if isinstance(item, Reject):
+            yield item
+        else:
+            native.append((location, raw, item))
+    handles: dict[str, str] = {}
+    for _, _, item in native:
+        for user in _users(item):
+            if user.screen_name:
+                handles.setdefault(user.screen_name, f"weibo:{user.idstr}")
+    records = DocumentRecords(source)
+    for location, raw, item in native:
+        yield from records.emit(location, raw, _records(item, handles))
+
+
+def _records(item: Any, handles: dict[str, str]) -> Iterator[Record]:
+    if isinstance(item, WeiboStatus):
+        yield from status_records(item, handles)
+    elif isinstance(item, WeiboComment):
+        yield from comment_records(item, handles)
+    else:
+        yield user_record(item)
+
+
+def _users(item: Any) -> Iterator[WeiboUser]:
+    if isinstance(item, WeiboUser):
+        yield item
+        return
+    if item is None:
+        return
+    if item.user is not None:
+        yield item.user
+    for nested in ("retweeted_status", "status", "reply_comment"):
+        yield from _users(getattr(item, nested, None))
+
+
+def _kind(raw: Any) -> Kind | None:
+    if not isinstance(raw, dict):
+        return None
+    if "text" in raw:
+        return (
+            "comment" if isinstance(raw.get("status"), dict) or "reply_comment" in raw else "status"
+        )
+    if "screen_name" in raw:
+        return "user"
+    return None
+
+
+def _entries(document: Any, path: str) -> Iterator[tuple[str, Kind | None, Any]]:
+    """``(path, kind, raw)`` of each status, comment and user of a response; ``kind`` is
+    ``None`` for an item of a list that is none of them."""
+    if isinstance(document, list):
+        for index, raw in enumerate(document):
+            yield from _expand(f"{path}[{index}]", _kind(raw), raw)
+        return
+    if not isinstance(document, dict):
+        return
+    for key in ("statuses", "reposts", "comments", "users", "favorites"):
+        if isinstance(document.get(key), list):
+            for index, raw in enumerate(document[key]):
+                if key == "favorites" and isinstance(raw, dict) and "status" in raw:
+                    yield f"{path}.{key}[{index}].status", "status", raw["status"]
+                else:
+                    yield from _expand(f"{path}.{key}[{index}]", _kind(raw), raw)
+            return
+    if "status" in document and "text" not in document and "screen_name" not in document:
+        yield f"{path}.status", "status", document["status"]  # a favorite
+        return
+    kind = _kind(document)
+    if kind is not None:
+        yield from _expand(path, kind, document)
+
+
+def _expand(path: str, kind: Kind | None, raw: Any) -> Iterator[tuple[str, Kind | None, Any]]:
+    yield path, kind, raw
+    if kind == "user" and isinstance(raw.get("status"), dict):
+        # A user embeds its latest status without the user inside it.
+        yield f"{path}.status", "status", {**raw["status"], "user": {**raw, "status": None}}
