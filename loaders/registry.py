@@ -20,6 +20,7 @@ _CONNECTORS: tuple[str, ...] = (
     "discord",
     "edges-csv",
     "graph-file",
+    "shopify",
     "slack",
     "twitter",
     "weibo",
