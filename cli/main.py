@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import db, serve, stats
+from cli import analyze, db, serve, stats
 
 app = typer.Typer(
     name="scrm",
@@ -17,6 +17,7 @@ app = typer.Typer(
 app.command(name="serve")(serve.serve)
 app.command(name="stats")(stats.stats)
 app.add_typer(db.app, name="db")
+app.add_typer(analyze.app, name="analyze")
 
 
 def main() -> None:

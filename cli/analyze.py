@@ -1,0 +1,17 @@
+"""``scrm analyze``: the graph analyses from the command line, one module per command.
+
+Each command lives in ``cli/analyze_<name>.py`` and is attached here with one line.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from cli import analyze_communities, analyze_influencers
+
+app = typer.Typer(
+    help="Analyse the graph: influencers, communities (each with --json).",
+    no_args_is_help=True,
+)
+app.command(name="influencers")(analyze_influencers.influencers)
+app.command(name="communities")(analyze_communities.communities)
