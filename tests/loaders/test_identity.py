@@ -1,0 +1,247 @@
+"""Identity resolution on the real embedded FalkorDB: strong keys, explanations, unlink."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from graph.cypher import Statement
+from graph.model import (
+    Account,
+    AccountLink,
+    Community,
+    Customer,
+    IdentityLink,
+    Membership,
+    Order,
+    Placed,
+    Record,
+)
+from graph.store import GraphStore
+from loaders.base import Reject
+from loaders.identity import IdentityResolver, derived_customer_id
+from loaders.identity_ops import link_account, unlink_account
+from loaders.pii import IdentityHasher
+from loaders.writer import GraphWriter
+
+SNAPSHOT_NODES = Statement(
+    "test.identity.snapshot_nodes",
+    "MATCH (n) WHERE NOT n:GraphMeta RETURN labels(n)[0] AS label, n AS node",
+)
+SNAPSHOT_EDGES = Statement(
+    "test.identity.snapshot_edges",
+    "MATCH (a)-[r]->(b) RETURN a.id AS source, type(r) AS type, b.id AS target, r AS props",
+)
+CUSTOMER_VIEW = Statement(
+    "test.identity.customer_view",
+    "MATCH (c:Customer {id: $id})-[h:HAS_ACCOUNT]->(a:Account) "
+    "RETURN a.id AS account, h.method AS method, h.evidence AS evidence, "
+    "h.confidence AS confidence, h.key AS key ORDER BY account",
+)
+CUSTOMER_ORDERS = Statement(
+    "test.identity.customer_orders",
+    "MATCH (c:Customer {id: $id})-[:PLACED]->(o:Order) RETURN o.id AS id ORDER BY id",
+)
+ACCOUNT_CUSTOMER = Statement(
+    "test.identity.account_customer",
+    "MATCH (c:Customer)-[:HAS_ACCOUNT]->(a:Account {id: $id}) RETURN c.id AS id",
+)
+
+SECRET = b"test-identity-secret-0123456789"
+CONTACT = "wechat:wmContact1"  # a WeChat Work external contact
+MEMBER = "wechat:woMember9"  # the same person seen as a member of a customer group chat
+SHOP = "shopify:customer:42"  # the shop's customer record, as an account on the shop
+UNIONID = "oUNIONID-Abc123"
+EMAIL = "Li.Lei+vip@GoogleMail.com"
+
+
+def resolver(now: int = 1_700_000_000_000) -> IdentityResolver:
+    return IdentityResolver(IdentityHasher(SECRET), clock=lambda: now)
+
+
+def wechat_records() -> list[Record]:
+    return [
+        Account(id=CONTACT, platform="wechat", name="李雷"),
+        AccountLink(account=CONTACT, key_type="unionid", key=UNIONID),
+        Community(id="wechat:group:wrGroup1", platform="wechat", community_kind="wechat_group"),
+        Account(id=MEMBER, platform="wechat", name="Lei"),
+        AccountLink(account=MEMBER, key_type="unionid", key=UNIONID),
+        Membership(account=MEMBER, community="wechat:group:wrGroup1", role="member"),
+    ]
+
+
+def shop_records(*, with_email: bool = True) -> list[Record]:
+    records: list[Record] = [
+        Customer(id=SHOP, name="Li Lei"),
+        Account(id=SHOP, platform="shopify", name="Li Lei"),
+        IdentityLink(
+            customer=SHOP,
+            account=SHOP,
+            method="source",
+            evidence="shopify customer record",
+            at=1_600_000_000_000,
+        ),
+        Order(id="shopify:order:1001", total=129.0, currency="CNY"),
+        Placed(customer=SHOP, order="shopify:order:1001"),
+    ]
+    if with_email:
+        records.append(AccountLink(account=SHOP, key_type="email", key="lilei@gmail.com"))
+    return records
+
+
+async def load(store: GraphStore, records: Sequence[Record], now: int = 1_700_000_000_000) -> None:
+    """Identity step then the shared writer, as the load pipeline runs them."""
+    rest = await resolver(now).resolve(store, records)
+    assert not [r for r in rest if isinstance(r, Reject)]
+    await GraphWriter(store).write([r for r in rest if not isinstance(r, Reject)])
+
+
+async def snapshot(store: GraphStore) -> tuple[list[Any], list[Any]]:
+    nodes = sorted(
+        (row["label"], sorted(row["node"].items())) for row in await store.read(SNAPSHOT_NODES)
+    )
+    edges = sorted(
+        (row["source"], row["type"], row["target"], sorted(row["props"].items()))
+        for row in await store.read(SNAPSHOT_EDGES)
+    )
+    return nodes, edges
+
+
+async def customer_of(store: GraphStore, account: str) -> str | None:
+    rows = await store.read(ACCOUNT_CUSTOMER, {"id": account})
+    assert len(rows) <= 1, rows
+    return rows[0]["id"] if rows else None
+
+
+async def test_contact_group_member_and_order_become_one_explained_customer(
+    store: GraphStore,
+) -> None:
+    # The contact's e-mail comes from a CRM note; Gmail ignores dots, "+tags" and case.
+    crm = [AccountLink(account=CONTACT, key_type="email", key=EMAIL)]
+    await load(store, [*wechat_records(), *shop_records(), *crm])
+
+    view = await store.read(CUSTOMER_VIEW, {"id": SHOP})
+    assert [row["account"] for row in view] == [SHOP, CONTACT, MEMBER]
+    by_account = {row["account"]: row for row in view}
+    assert by_account[SHOP]["method"] == "source"
+    assert by_account[SHOP]["evidence"] == "shopify customer record"
+    assert by_account[SHOP]["confidence"] == 1.0
+    contact = by_account[CONTACT]
+    assert contact["method"] == "email"
+    assert contact["evidence"].startswith("email key ")
+    assert contact["evidence"].endswith(f"shared with {SHOP}")
+    assert contact["confidence"] == pytest.approx(0.95)
+    member = by_account[MEMBER]
+    assert member["method"] == "unionid"
+    assert member["evidence"].endswith(f"shared with {CONTACT}")
+    assert member["confidence"] == pytest.approx(0.95 * 0.99, abs=1e-4)
+    assert member["key"].startswith("unionid:")
+    assert await store.read(CUSTOMER_ORDERS, {"id": SHOP}) == [{"id": "shopify:order:1001"}]
+
+    # Nothing raw is stored anywhere: not the e-mail, not the unionid.
+    nodes, edges = await snapshot(store)
+    text = repr((nodes, edges)).lower()
+    assert "lilei@gmail.com" not in text and "li.lei" not in text
+    assert UNIONID.lower() not in text
+
+
+async def test_reloading_changes_nothing(store: GraphStore) -> None:
+    records = [*wechat_records(), *shop_records()]
+    await load(store, records)
+    first = await snapshot(store)
+    await load(store, records, now=1_800_000_000_000)
+    assert await snapshot(store) == first
+
+
+async def test_unlink_restores_the_separate_state_exactly(store: GraphStore) -> None:
+    await load(store, wechat_records())
+    await load(store, shop_records())
+    separate = await snapshot(store)
+    wechat_customer = await customer_of(store, CONTACT)
+    assert wechat_customer is not None and wechat_customer != SHOP
+    assert await customer_of(store, MEMBER) == wechat_customer
+    assert await customer_of(store, SHOP) == SHOP
+
+    # A later export reveals the contact's e-mail: the shop's customer.
+    crm = [AccountLink(account=CONTACT, key_type="email", key=EMAIL)]
+    await load(store, crm, now=1_700_000_500_000)
+    assert await customer_of(store, CONTACT) == SHOP
+    assert await customer_of(store, MEMBER) == SHOP
+    merged = await snapshot(store)
+    assert merged != separate
+
+    result = await unlink_account(store, customer=SHOP, account=CONTACT)
+    assert sorted(result.restored) == [CONTACT, MEMBER]
+    after = await snapshot(store)
+    # Account.identity_keys keeps the new key (evidence is never forgotten); everything
+    # else - customers, links with every property, orders, memberships - is as before.
+    assert _without_keys(after) == _without_keys(separate)
+    assert after[1] == separate[1]
+
+    # Reloading everything does not undo the unlink.
+    await load(store, [*wechat_records(), *shop_records(), *crm], now=1_900_000_000_000)
+    assert await snapshot(store) == after
+
+
+async def test_unlink_of_a_first_link_leaves_no_customer_and_link_restores_it(
+    store: GraphStore,
+) -> None:
+    await load(store, [*wechat_records(), *shop_records()])
+    contact_customer = await customer_of(store, CONTACT)
+    assert contact_customer is not None
+    before = await snapshot(store)
+
+    await unlink_account(store, customer=contact_customer, account=CONTACT)
+    assert await customer_of(store, CONTACT) is None
+    assert await customer_of(store, MEMBER) == contact_customer
+    await load(store, wechat_records())  # reload: the unlinked account stays unlinked
+    assert await customer_of(store, CONTACT) is None
+
+    await link_account(store, customer=contact_customer, account=CONTACT, evidence="same person")
+    view = {r["account"]: r for r in await store.read(CUSTOMER_VIEW, {"id": contact_customer})}
+    assert view[CONTACT]["method"] == "manual"
+    assert view[CONTACT]["evidence"] == "same person"
+    nodes, _ = await snapshot(store)
+    assert nodes == before[0]
+
+
+async def test_two_customers_sharing_a_key_are_joined_without_deleting_either(
+    store: GraphStore,
+) -> None:
+    await load(store, [*wechat_records()])
+    await load(store, [*shop_records(with_email=False)])
+    wechat_customer = await customer_of(store, CONTACT)
+    await load(store, [AccountLink(account=SHOP, key_type="unionid", key=UNIONID)])
+    assert await customer_of(store, CONTACT) == SHOP
+    nodes, _ = await snapshot(store)
+    customers = {dict(props)["id"]: dict(props) for label, props in nodes if label == "Customer"}
+    assert set(customers) == {SHOP, wechat_customer}
+    assert customers[wechat_customer]["merged_into"] == SHOP
+
+
+async def test_new_customer_id_is_derived_from_the_smallest_key(store: GraphStore) -> None:
+    hasher = IdentityHasher(SECRET)
+    await load(store, wechat_records())
+    token = hasher.token("unionid", UNIONID)
+    assert await customer_of(store, CONTACT) == derived_customer_id(token)
+
+
+async def test_bad_keys_are_set_aside_with_a_reason_and_no_raw_value(store: GraphStore) -> None:
+    records: list[Record] = [
+        AccountLink(account=CONTACT, key_type="email", key="not-an-address"),
+        AccountLink(account=CONTACT, key_type="phone", key="12"),
+        AccountLink(account=CONTACT, key_type="unionid", key=UNIONID),
+    ]
+    out = await resolver().resolve(store, records, source="crm.jsonl")
+    rejects = [r for r in out if isinstance(r, Reject)]
+    assert [r.location for r in rejects] == [f"account {CONTACT}"] * 2
+    assert "not an e-mail address" in rejects[0].reason
+    assert "digits" in rejects[1].reason
+    assert all(r.source == "crm.jsonl" and r.raw["key"] == "<redacted>" for r in rejects)
+    assert await customer_of(store, CONTACT) is not None
+
+
+def _without_keys(snap: tuple[list[Any], list[Any]]) -> list[Any]:
+    return [(label, [(k, v) for k, v in props if k != "identity_keys"]) for label, props in snap[0]]
