@@ -21,6 +21,7 @@ __all__ = [
     "ShortText",
     "Text",
     "id_from_number",
+    "is_capture_index",
     "normalise_hashtag",
     "parse_classic_time",
 ]
@@ -58,6 +59,15 @@ def id_from_number(value: Any, key: str) -> Any:
         if isinstance(number, int) and not isinstance(number, bool):
             return {**value, key: str(number)}
     return value
+
+
+def is_capture_index(document: Any) -> bool:
+    """Whether a document is the request index of captured responses (no records)."""
+    return (
+        isinstance(document, list)
+        and bool(document)
+        and all(isinstance(item, dict) and "file" in item and "uri" in item for item in document)
+    )
 
 
 def normalise_hashtag(tag: str) -> str | None:

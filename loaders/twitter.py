@@ -11,8 +11,8 @@ from pydantic import StringConstraints
 from graph.model import Account, Record
 from loaders.base import ConnectorSpec, LoadOptions, ParseItem, Reject, Source
 from loaders.native import NativeModel, json_documents, validate
-from loaders.social import DocumentRecords
-from loaders.twitter_context import RequestContext, context_for, is_capture_index
+from loaders.social import DocumentRecords, is_capture_index
+from loaders.twitter_context import RequestContext, context_for
 from loaders.twitter_v1 import is_v1_status, is_v1_user, v1_status, v1_statuses, v1_user, v1_users
 from loaders.twitter_v2 import is_v2_page, v2_page
 

@@ -13,8 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from graph.model import Engagement, Follow, Mention, PostLink, Record
 from loaders.base import Source
+from loaders.social import is_capture_index
 
-__all__ = ["INDEX_FILE", "RequestContext", "context_for", "is_capture_index"]
+__all__ = ["INDEX_FILE", "RequestContext", "context_for"]
 
 # Response bodies captured from HTTP recordings come with an index naming the request
 # of each file: a JSON array of {"file": ..., "uri": ...}.
@@ -89,15 +90,6 @@ class RequestContext:
     def author(self) -> str | None:
         """The author of every tweet of a user-timeline page."""
         return f"twitter:{self.subject}" if self.relation == "tweets" else None
-
-
-def is_capture_index(document: Any) -> bool:
-    """Whether a document is the request index of captured responses (no records)."""
-    return (
-        isinstance(document, list)
-        and bool(document)
-        and all(isinstance(item, dict) and "file" in item and "uri" in item for item in document)
-    )
 
 
 def context_for(source: Source, document: Any) -> RequestContext:

@@ -112,14 +112,17 @@ def user_record(user: WeiboUser) -> Account:
     )
 
 
-def text_records(post_id: str, text: str, handles: dict[str, str]) -> Iterator[Record]:
+def text_records(
+    post_id: str, text: str, handles: dict[str, str], skip: str | None = None
+) -> Iterator[Record]:
     """Topics and mentions of a post's text; a mention is kept when the nickname is
-    one of ``handles`` (nickname -> account id), since only ids key accounts."""
+    one of ``handles`` (nickname -> account id), since only ids key accounts, and is
+    not ``skip``."""
     for tag in hashtags_in(text):
         yield Hashtag(id=tag)
         yield Tagged(post=post_id, hashtag=tag)
     for name in mentioned_names(text):
-        if account := handles.get(name):
+        if name != skip and (account := handles.get(name)):
             yield Mention(post=post_id, account=account)
 
 
@@ -175,7 +178,11 @@ def comment_records(comment: WeiboComment, handles: dict[str, str]) -> Iterator[
         yield PostLink(type="REPLY_TO", source=post_id, target=target)
         if author is not None:
             yield Engagement(type="REPLIED", account=author, post=target, at=at)
-    yield from text_records(post_id, comment.text, handles)
+    # "回复@name:" opens a reply to a comment: the REPLIED edge already names that person.
+    replied = comment.reply_comment.user if comment.reply_comment else None
+    prefix = replied.screen_name if replied and replied.screen_name else None
+    skip = prefix if prefix and comment.text.startswith(f"回复@{prefix}") else None
+    yield from text_records(post_id, comment.text, handles, skip)
 
 
 _MODELS: dict[str, type[NativeModel]] = {
