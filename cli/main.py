@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import typer
 
 from cli import analyze, db, serve, stats
@@ -21,6 +23,9 @@ app.add_typer(analyze.app, name="analyze")
 
 
 def main() -> None:
+    # Driver errors are translated into one-line messages; their own log lines
+    # would only repeat them.
+    logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     app()
 
 

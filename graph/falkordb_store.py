@@ -297,7 +297,7 @@ class _Translate:
             raise AuthFailed(
                 "SCRM_GRAPH_PASSWORD", f"FalkorDB at {store._display} refused the credentials"
             ) from None
-        if isinstance(exc, redis_errors.ResponseError) and _is_auth_error(str(exc)):
+        if isinstance(exc, redis_errors.RedisError) and _is_auth_error(str(exc)):
             raise AuthFailed(
                 "SCRM_GRAPH_PASSWORD", f"FalkorDB at {store._display} refused the credentials"
             ) from None
@@ -339,7 +339,17 @@ def _is_missing_graph(exc: Exception) -> bool:
 
 def _is_auth_error(message: str) -> bool:
     lowered = message.lower()
-    return "noauth" in lowered or "wrongpass" in lowered or "invalid password" in lowered
+    return any(
+        marker in lowered
+        for marker in (
+            "noauth",
+            "wrongpass",
+            "invalid password",
+            "username-password",
+            "authentication required",
+            "already authenticated",
+        )
+    )
 
 
 def _clean_message(message: str) -> str:
