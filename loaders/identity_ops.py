@@ -10,6 +10,7 @@ and ``link`` (a person's decision) lifts that veto.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -29,6 +30,7 @@ from loaders.identity_graph import (
     load_state,
     read_customers,
 )
+from loaders.identity_suggest import read_suggestion
 
 __all__ = [
     "CustomerView",
@@ -36,11 +38,16 @@ __all__ = [
     "LinkResult",
     "LinkedAccount",
     "UnlinkResult",
+    "accept_suggestion",
     "link_account",
     "show_customer",
     "unlink_account",
 ]
 
+ENSURE_CUSTOMER = Statement(
+    "identity.ensure_customer",
+    "MERGE (c:Customer {id: $id}) ON CREATE SET c.name = $name",
+)
 SHOW_CUSTOMER = Statement(
     "identity.show_customer",
     "MATCH (c:Customer {id: $id}) "
@@ -211,6 +218,72 @@ async def link_account(
     if changes:
         await store.write_batch([*changes.statements(), (BUMP_VERSION, {})])
     return LinkResult(customer, linked)
+
+
+async def accept_suggestion(
+    store: GraphStore, suggestion: str, *, clock: Callable[[], int] | None = None
+) -> LinkResult:
+    """Apply a saved suggestion (``scrm identity suggest``): link the account that has the
+    smaller customer (or none) to the other's customer, method ``suggestion``.  Two
+    accounts without customers get a new one.  Raises :class:`IdentityError`."""
+    found = await read_suggestion(store, suggestion)
+    if found is None:
+        raise IdentityError(
+            "UNKNOWN_SUGGESTION",
+            f"no suggestion {suggestion!r}; run `scrm identity suggest` to list them",
+        )
+    rows = {r["id"]: r for r in await store.read(READ_ACCOUNTS, {"ids": list(found.accounts)})}
+    for account in found.accounts:
+        if account not in rows:
+            raise IdentityError("UNKNOWN_ACCOUNT", f"no account with id {account!r}")
+    evidence = f"accepted suggestion {suggestion}: " + "; ".join(found.reasons)
+    a, b = found.accounts
+    ca, cb = rows[a]["customer"], rows[b]["customer"]
+    if ca is not None and ca == cb:
+        return LinkResult(ca, [])
+    if ca is None and cb is None:
+        target = "customer:" + hashlib.sha256(f"accounts:{a}|{b}".encode()).hexdigest()[:24]
+        await store.write(
+            ENSURE_CUSTOMER, {"id": target, "name": rows[a]["name"] or rows[b]["name"]}
+        )
+        first = await link_account(
+            store,
+            customer=target,
+            account=a,
+            evidence=evidence,
+            method="suggestion",
+            confidence=found.confidence,
+            clock=clock,
+        )
+        second = await link_account(
+            store,
+            customer=target,
+            account=b,
+            evidence=evidence,
+            method="suggestion",
+            confidence=found.confidence,
+            clock=clock,
+        )
+        return LinkResult(target, [*first.linked, *second.linked])
+    if ca is None or cb is None:
+        target, other = (ca, b) if ca is not None else (cb, a)
+    else:
+        sizes = {
+            r["id"]: len(r["accounts"] or ())
+            for r in await store.read(READ_CUSTOMERS, {"ids": [ca, cb]})
+        }
+        target = min((ca, cb), key=lambda c: (-sizes.get(c, 0), c))
+        other = b if target == ca else a
+    assert target is not None
+    return await link_account(
+        store,
+        customer=target,
+        account=other,
+        evidence=evidence,
+        method="suggestion",
+        confidence=found.confidence,
+        clock=clock,
+    )
 
 
 async def show_customer(store: GraphStore, customer: str) -> CustomerView:

@@ -22,7 +22,8 @@ from graph.model import (
 from graph.store import GraphStore
 from loaders.base import Reject
 from loaders.identity import IdentityResolver, derived_customer_id
-from loaders.identity_ops import link_account, unlink_account
+from loaders.identity_ops import accept_suggestion, link_account, show_customer, unlink_account
+from loaders.identity_suggest import name_similarity, score_pair, suggest
 from loaders.pii import IdentityHasher
 from loaders.writer import GraphWriter
 
@@ -245,3 +246,90 @@ async def test_bad_keys_are_set_aside_with_a_reason_and_no_raw_value(store: Grap
 
 def _without_keys(snap: tuple[list[Any], list[Any]]) -> list[Any]:
     return [(label, [(k, v) for k, v in props if k != "identity_keys"]) for label, props in snap[0]]
+
+
+# --- suggestions ---------------------------------------------------------------------
+
+
+def test_name_similarity_is_cjk_aware() -> None:
+    assert name_similarity("李雷", "李 雷") == 1.0
+    assert name_similarity("李雷", "李雷雷") == pytest.approx(0.8)
+    assert name_similarity("Lei Li", "li lei") == 1.0  # word order
+    assert name_similarity("Anna Schmidt 🌸", "anna schmidt") == 1.0
+    assert name_similarity("李雷", "韩梅梅") == 0.0
+    assert name_similarity("Anna", "") == 0.0
+    assert score_pair([("a", 0.6), ("b", 0.5)]) == pytest.approx(0.8)
+
+
+async def test_suggest_lists_weak_matches_and_accept_links_them(store: GraphStore) -> None:
+    records: list[Record] = [
+        Account(id="twitter:1", platform="twitter", handle="AnnaSchmidt", name="Anna Schmidt"),
+        Account(id="reddit:t2_a", platform="reddit", handle="anna_schmidt", name="anna"),
+        Account(id="weibo:7", platform="weibo", handle="xiaoli88", name="李雷"),
+        Account(id="wechat:wmX", platform="wechat", name="李雷"),
+        AccountLink(account="wechat:wmX", key_type="unionid", key="oU-li"),
+        # Namesakes on one platform with nothing else in common: not suggested.
+        Account(id="twitter:2", platform="twitter", handle="bob1", name="Bob Marley"),
+        Account(id="twitter:3", platform="twitter", handle="bob2", name="Bob Marley"),
+    ]
+    await load(store, records)
+    found = await suggest(store, min_confidence=0.3)
+    by_pair = {s.accounts: s for s in found}
+    assert set(by_pair) == {("reddit:t2_a", "twitter:1"), ("wechat:wmX", "weibo:7")}
+    anna = by_pair[("reddit:t2_a", "twitter:1")]
+    assert anna.reasons == ["same handle 'annaschmidt'"]
+    assert anna.confidence == pytest.approx(0.6)
+    li = by_pair[("wechat:wmX", "weibo:7")]
+    assert li.reasons == ["similar names (1.00)"] and li.confidence == pytest.approx(0.5)
+    assert [s.id for s in found] == [anna.id, li.id]  # best first
+    assert [s.id for s in await suggest(store, min_confidence=0.55)] == [anna.id]
+    assert await customer_of(store, "weibo:7") is None  # nothing applied yet
+
+    result = await accept_suggestion(store, li.id)
+    wechat_customer = await customer_of(store, "wechat:wmX")
+    assert result.customer == wechat_customer
+    assert await customer_of(store, "weibo:7") == wechat_customer
+    view = await show_customer(store, wechat_customer)
+    weibo = next(a for a in view.accounts if a.account == "weibo:7")
+    assert (weibo.method, weibo.confidence) == ("suggestion", 0.5)
+    assert weibo.evidence == f"accepted suggestion {li.id}: similar names (1.00)"
+    # Accepted pairs are one customer now and are no longer suggested.
+    assert li.id not in {s.id for s in await suggest(store, min_confidence=0.3)}
+
+    # Two accounts without customers get a new one.
+    both = await accept_suggestion(store, anna.id)
+    assert await customer_of(store, "twitter:1") == both.customer
+    assert await customer_of(store, "reddit:t2_a") == both.customer
+
+
+async def test_shared_group_and_kept_apart_keys_are_suggested(store: GraphStore) -> None:
+    group = "wechat:group:g1"
+    await load(
+        store,
+        [
+            Community(id=group, platform="wechat", community_kind="wechat_group"),
+            Account(id="wechat:a", platform="wechat", name="王小明"),
+            Account(id="wechat:b", platform="wechat", name="王小明 🍀"),
+            Membership(account="wechat:a", community=group),
+            Membership(account="wechat:b", community=group),
+            *shop_records(),
+        ],
+    )
+    # A second shop customer record with the same e-mail: two stated customers stay apart.
+    other = "shopify:customer:43"
+    await load(
+        store,
+        [
+            Customer(id=other),
+            Account(id=other, platform="shopify"),
+            IdentityLink(customer=other, account=other, method="source", evidence="record"),
+            AccountLink(account=other, key_type="email", key="LiLei@gmail.com"),
+        ],
+    )
+    assert await customer_of(store, other) == other
+    found = {s.accounts: s for s in await suggest(store, min_confidence=0.5)}
+    kept_apart = found[(SHOP, other)]
+    assert (kept_apart.reasons, kept_apart.confidence) == (["shared key (email)"], 0.9)
+    pair = found[("wechat:a", "wechat:b")]
+    assert pair.reasons == ["similar names (1.00)", f"shared group {group}"]
+    assert pair.confidence == pytest.approx(1 - 0.5 * 0.85)
