@@ -9,7 +9,7 @@ import weakref
 from collections import OrderedDict
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from algorithms.attention import AttentionGraph, attention_graph
 from algorithms.errors import BadParameter, UnknownBrand, UnknownTarget
@@ -65,6 +65,22 @@ class PathParams(BaseModel):
     since: int | None = None
     until: int | None = None
     follows_weight: float = 0.2
+
+    @model_validator(mode="after")
+    def _check(self) -> PathParams:
+        for name in ("k", "max_hops", "advocates"):
+            value = getattr(self, name)
+            if value < 1:
+                raise BadParameter(name, f"must be 1 or more, not {value}")
+        if self.source is not None and self.brand is not None:
+            raise BadParameter("source", "give a source or a brand, not both")
+        if self.source is not None and self.source == self.target:
+            raise BadParameter("source", "the source is the target itself")
+        if not self.follows_weight >= 0:
+            raise BadParameter("follows_weight", f"must be 0 or more, not {self.follows_weight}")
+        if self.since is not None and self.until is not None and self.since >= self.until:
+            raise BadParameter("since", "the window is empty: since must be before until")
+        return self
 
 
 class HopEvidence(BaseModel):
@@ -138,8 +154,9 @@ async def find_advocacy_paths(store: GraphStore, params: PathParams) -> PathsRes
     Raises
     ------
     BadParameter
-        ``k``, ``max_hops`` or ``advocates`` below 1, both ``source`` and
-        ``brand`` given, or the source is the target.
+        The source stands for nothing but the target (a customer source whose
+        only account is the target); the parameters themselves are checked
+        when :class:`PathParams` is built.
     UnknownTarget
         The target or source is neither a Customer nor an Account.
     UnknownBrand
@@ -160,7 +177,6 @@ async def find_advocacy_paths(store: GraphStore, params: PathParams) -> PathsRes
     strengths rank fewer hops first, then by node ids from the target outwards.
     See ``docs/advocacy-paths.md``.
     """
-    _check(params)
     kinds = await _node_kinds(store, params)
     target_kind = kinds[params.target]
     level: Level = "customer" if target_kind.customer else "account"
@@ -230,17 +246,6 @@ async def find_advocacy_paths(store: GraphStore, params: PathParams) -> PathsRes
         paths=paths,
         graph_version=projection.version,
     )
-
-
-def _check(params: PathParams) -> None:
-    for name in ("k", "max_hops", "advocates"):
-        value = getattr(params, name)
-        if value < 1:
-            raise BadParameter(name, f"must be 1 or more, not {value}")
-    if params.source is not None and params.brand is not None:
-        raise BadParameter("source", "give a source or a brand, not both")
-    if params.source is not None and params.source == params.target:
-        raise BadParameter("source", "the source is the target itself")
 
 
 class _Kind:
@@ -328,11 +333,12 @@ async def _advocates(store: GraphStore, graph: AttentionGraph, params: PathParam
 def _top_advocates(projection: Projection, limit: int) -> list[str]:
     if projection.node_count == 0:
         return []
-    advocacy = influence(projection).advocacy
-    ids = projection.ids
+    scores = influence(projection)
+    advocacy, score, ids = scores.advocacy, scores.score, projection.ids
+    # The influence run's order: advocacy, then influence, then id.
     ranked = sorted(
-        (i for i in np.flatnonzero(advocacy > 0).tolist()),
-        key=lambda i: (-float(advocacy[i]), ids[i]),
+        np.flatnonzero(advocacy > 0).tolist(),
+        key=lambda i: (-float(advocacy[i]), -float(score[i]), ids[i]),
     )
     return [ids[i] for i in ranked[:limit]]
 

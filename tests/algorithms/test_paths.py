@@ -122,25 +122,49 @@ async def test_a_brand_without_advocates(graph: GraphStore) -> None:
 
 
 @pytest.mark.parametrize(
-    ("params", "error", "code"),
+    ("params", "code", "named"),
     [
-        (PathParams(target="tw:nobody", brand="acme"), UnknownTarget, "UNKNOWN_TARGET"),
-        (PathParams(target="tw:t", source="tw:nobody"), UnknownTarget, "UNKNOWN_TARGET"),
-        (PathParams(target="tw:t", brand="nope"), UnknownBrand, "UNKNOWN_BRAND"),
-        (PathParams(target="tw:t", brand="acme", k=0), BadParameter, "BAD_PARAMETER"),
-        (PathParams(target="tw:t", brand="acme", max_hops=0), BadParameter, "BAD_PARAMETER"),
-        (PathParams(target="tw:t", brand="acme", advocates=0), BadParameter, "BAD_PARAMETER"),
-        (PathParams(target="tw:t", source="tw:m1", brand="acme"), BadParameter, "BAD_PARAMETER"),
-        (PathParams(target="tw:t", source="tw:t"), BadParameter, "BAD_PARAMETER"),
+        ({"target": "tw:nobody", "brand": "acme"}, "UNKNOWN_TARGET", "unknown target 'tw:nobody'"),
+        ({"target": "tw:t", "source": "tw:nobody"}, "UNKNOWN_TARGET", "unknown source 'tw:nobody'"),
+        ({"target": "tw:t", "brand": "nope"}, "UNKNOWN_BRAND", "unknown brand 'nope'"),
     ],
 )
-async def test_bad_parameters(
-    graph: GraphStore, params: PathParams, error: type[Exception], code: str
+async def test_unknown_nodes_and_brands(
+    graph: GraphStore, params: dict[str, str], code: str, named: str
 ) -> None:
-    with pytest.raises(error) as raised:
-        await find_advocacy_paths(graph, params)
-    assert raised.value.code == code  # type: ignore[attr-defined]
-    assert str(raised.value)
+    with pytest.raises((UnknownTarget, UnknownBrand)) as raised:
+        await find_advocacy_paths(graph, PathParams(**params))
+    assert raised.value.code == code
+    assert str(raised.value).startswith(named)
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"k": 0}, "k"),
+        ({"k": -2}, "k"),
+        ({"max_hops": 0}, "max_hops"),
+        ({"advocates": 0}, "advocates"),
+        ({"source": "tw:m1", "brand": "acme"}, "source"),
+        ({"source": "tw:t"}, "source"),
+        ({"follows_weight": -1.0}, "follows_weight"),
+        ({"since": 5, "until": 5}, "since"),
+    ],
+)
+def test_bad_parameters(params: dict[str, object], parameter: str) -> None:
+    with pytest.raises(BadParameter) as raised:
+        PathParams(target="tw:t", **params)  # type: ignore[arg-type]
+    assert raised.value.code == "BAD_PARAMETER"
+    assert raised.value.parameter == parameter
+    assert str(raised.value).startswith(f"{parameter}: ")
+
+
+async def test_a_customer_source_that_is_only_the_target(falkordb_store: GraphStore) -> None:
+    g = attention_graph()
+    g.customer("cust:t", "tw:t")
+    await g.write(falkordb_store)
+    with pytest.raises(BadParameter, match="the source is the target itself"):
+        await find_advocacy_paths(falkordb_store, PathParams(target="tw:t", source="cust:t"))
 
 
 async def test_customer_target_folds_accounts(falkordb_store: GraphStore) -> None:
