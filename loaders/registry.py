@@ -21,6 +21,7 @@ _CONNECTORS: tuple[str, ...] = (
     "edges-csv",
     "facebook",
     "graph-file",
+    "orders-csv",
     "reddit",
     "shopify",
     "slack",

@@ -11,7 +11,7 @@ shop customer, orders included.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from graph.model import (
@@ -43,8 +43,8 @@ def customer_records(
     native_id: str,
     *,
     name: str | None = None,
-    email: str | None = None,
-    phone: str | None = None,
+    emails: Iterable[str] = (),
+    phones: Iterable[str] = (),
     tags: list[str] | None = None,
     first_seen: int | None = None,
 ) -> Iterator[Record]:
@@ -59,10 +59,10 @@ def customer_records(
         evidence=f"{platform} customer record",
         confidence=1.0,
     )
-    if email is not None and email.strip():
-        yield AccountLink(account=cid, key_type="email", key=email.strip())
-    if phone is not None and phone.strip():
-        yield AccountLink(account=cid, key_type="phone", key=phone.strip())
+    for email in dict.fromkeys(e.strip() for e in emails if e.strip()):
+        yield AccountLink(account=cid, key_type="email", key=email)
+    for phone in dict.fromkeys(p.strip() for p in phones if p.strip()):
+        yield AccountLink(account=cid, key_type="phone", key=phone)
 
 
 def order_records(

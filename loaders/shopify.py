@@ -129,8 +129,8 @@ def _customer_records(customer: ShopifyCustomer, seen: set[str]) -> Iterator[Rec
             PLATFORM,
             customer.id,
             name=" ".join(n for n in (customer.first_name, customer.last_name) if n) or None,
-            email=customer.email,
-            phone=customer.phone,
+            emails=[customer.email] if customer.email else [],
+            phones=[customer.phone] if customer.phone else [],
             tags=[t.strip() for t in customer.tags.split(",") if t.strip()],
             first_seen=ms_from_datetime(customer.created_at) if customer.created_at else None,
         )
