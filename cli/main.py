@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from cli import analyze, db, serve, stats
+from cli import analyze, db, demo, serve, stats
 
 app = typer.Typer(
     name="scrm",
@@ -20,6 +20,7 @@ app.command(name="serve")(serve.serve)
 app.command(name="stats")(stats.stats)
 app.add_typer(db.app, name="db")
 app.add_typer(analyze.app, name="analyze")
+app.add_typer(demo.app, name="demo")
 
 
 def main() -> None:

@@ -1,0 +1,227 @@
+"""Render the WeChat Work plan as 企业微信 external-contact API responses.
+
+- ``batch_get_by_user-<userid>-NNNN.json``: ``externalcontact/batch/get_by_user``
+  pages per employee (``external_contact_list`` of ``external_contact`` +
+  ``follow_info`` with ``tag_id``, ``remark_mobiles``), ``next_cursor``;
+- ``get-<external_userid>.json``: ``externalcontact/get`` for contacts two
+  employees follow (``follow_user`` with tag names);
+- ``get_corp_tag_list.json``: the tag ids' names;
+- ``groupchat_get-<chat_id>.json``: ``externalcontact/groupchat/get`` per customer
+  group (``member_list`` with ``type``, ``unionid``, ``invitor``; ``admin_list``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from loaders.demo.crm import TAG_GROUPS, CrmPlan, FollowUser, WeChatContact
+from loaders.demo.people import Population
+from loaders.demo.render import ChannelOutput, write_json
+
+__all__ = ["write_wechat_work"]
+
+PAGE_SIZE = 100
+MAX_GET_FILES = 300
+_AVATAR = "http://wx.qlogo.cn/mmhead/{}/0"
+
+
+class _WeCom:
+    def __init__(self, pop: Population, crm: CrmPlan) -> None:
+        self.pop = pop
+        self.crm = crm
+        self.tag_ids: dict[tuple[str, str], str] = {}
+        self.group_ids: dict[str, str] = {}
+        for group_name, names in TAG_GROUPS:
+            self.group_ids[group_name] = pop.ids.tag_id()
+            for name in names:
+                self.tag_ids[(group_name, name)] = pop.ids.tag_id()
+
+    def external_contact(self, contact: WeChatContact) -> dict[str, Any]:
+        account = self.pop.accounts[contact.account]
+        person = self.pop.people[account.person]
+        data: dict[str, Any] = {
+            "external_userid": account.native_id,
+            "name": account.name,
+            "avatar": _AVATAR.format(account.native_id[-12:]),
+            "type": contact.contact_type,
+            "gender": 1 + int(account.native_id[-1] in "abcdefghijklm"),
+        }
+        if contact.contact_type == 2:
+            data.update(
+                {
+                    "position": "经理",
+                    "corp_name": contact.corp_name,
+                    "corp_full_name": contact.corp_name + "有限公司",
+                }
+            )
+        if person.unionid:
+            data["unionid"] = person.unionid
+        return data
+
+    def follow_info(self, follow: FollowUser) -> dict[str, Any]:
+        info: dict[str, Any] = {
+            "remark": follow.remark,
+            "description": follow.description,
+            "createtime": follow.createtime,
+            "tag_id": [self.tag_ids[t] for t in follow.tags],
+            "remark_mobiles": follow.mobiles,
+            "oper_userid": self.crm.employees[follow.employee].userid,
+            "add_way": follow.add_way,
+        }
+        if follow.state:
+            info["state"] = follow.state
+        return info
+
+    def follow_user(self, follow: FollowUser) -> dict[str, Any]:
+        user: dict[str, Any] = {
+            "userid": self.crm.employees[follow.employee].userid,
+            "remark": follow.remark,
+            "description": follow.description,
+            "createtime": follow.createtime,
+            "tags": [
+                {"group_name": g, "tag_name": n, "tag_id": self.tag_ids[(g, n)], "type": 1}
+                for g, n in follow.tags
+            ],
+            "remark_mobiles": follow.mobiles,
+            "add_way": follow.add_way,
+            "oper_userid": self.crm.employees[follow.employee].userid,
+        }
+        if follow.state:
+            user["state"] = follow.state
+        return user
+
+    def corp_tags(self, created: int) -> dict[str, Any]:
+        return {
+            "errcode": 0,
+            "errmsg": "ok",
+            "tag_group": [
+                {
+                    "group_id": self.group_ids[group_name],
+                    "group_name": group_name,
+                    "create_time": created,
+                    "order": k,
+                    "deleted": False,
+                    "tag": [
+                        {
+                            "id": self.tag_ids[(group_name, name)],
+                            "name": name,
+                            "create_time": created,
+                            "order": j,
+                            "deleted": False,
+                        }
+                        for j, name in enumerate(names)
+                    ],
+                }
+                for k, (group_name, names) in enumerate(TAG_GROUPS)
+            ],
+        }
+
+
+def write_wechat_work(out: Path, root: Path, pop: Population, crm: CrmPlan) -> ChannelOutput:
+    """Write contacts (batch and single responses), the tag list and group chats."""
+    out.mkdir(parents=True, exist_ok=True)
+    wc = _WeCom(pop, crm)
+    result = ChannelOutput("wechat-work")
+    for index in pop.by_platform.get("wechat", []):
+        result.account_ids[index] = f"wechat:{pop.accounts[index].native_id}"
+    tags_path = out / "get_corp_tag_list.json"
+    write_json(tags_path, wc.corp_tags(pop.start_ms // 1000))
+    result.file(tags_path, root).add("tags", len(wc.tag_ids))
+    by_employee: dict[int, list[tuple[WeChatContact, FollowUser]]] = {}
+    for contact in crm.contacts:
+        for follow in contact.follow:
+            by_employee.setdefault(follow.employee, []).append((contact, follow))
+    for employee, pairs in sorted(by_employee.items()):
+        userid = crm.employees[employee].userid
+        chunks = [pairs[k : k + PAGE_SIZE] for k in range(0, len(pairs), PAGE_SIZE)]
+        for number, chunk in enumerate(chunks, start=1):
+            path = out / f"batch_get_by_user-{userid}-{number:04d}.json"
+            last = number == len(chunks)
+            write_json(
+                path,
+                {
+                    "errcode": 0,
+                    "errmsg": "ok",
+                    "external_contact_list": [
+                        {
+                            "external_contact": wc.external_contact(c),
+                            "follow_info": wc.follow_info(f),
+                        }
+                        for c, f in chunk
+                    ],
+                    "next_cursor": "" if last else pop.ids.hex(32),
+                },
+            )
+            result.file(path, root).add("external_contacts", len(chunk))
+    singles = [c for c in crm.contacts if len(c.follow) > 1][:MAX_GET_FILES]
+    for contact in singles:
+        native = pop.accounts[contact.account].native_id
+        path = out / f"get-{native}.json"
+        write_json(
+            path,
+            {
+                "errcode": 0,
+                "errmsg": "ok",
+                "external_contact": wc.external_contact(contact),
+                "follow_user": [wc.follow_user(f) for f in contact.follow],
+            },
+        )
+        result.file(path, root).add("external_contacts", 1)
+    members_total = 0
+    for group in crm.groups:
+        members: list[dict[str, Any]] = []
+        for employee in group.employees:
+            members.append(
+                {
+                    "userid": crm.employees[employee].userid,
+                    "type": 1,
+                    "join_time": group.created,
+                    "join_scene": 1,
+                    "group_nickname": "",
+                    "name": crm.employees[employee].name,
+                }
+            )
+        for account_index, joined, scene, invitor in group.members:
+            account = pop.accounts[account_index]
+            member: dict[str, Any] = {"userid": account.native_id, "type": 2}
+            unionid = pop.people[account.person].unionid
+            if unionid:
+                member["unionid"] = unionid
+            member.update({"join_time": joined, "join_scene": scene})
+            if invitor is not None:
+                member["invitor"] = {"userid": crm.employees[invitor].userid}
+            member.update({"group_nickname": "", "name": account.name})
+            members.append(member)
+        members_total += len(group.members)
+        path = out / f"groupchat_get-{group.chat_id}.json"
+        write_json(
+            path,
+            {
+                "errcode": 0,
+                "errmsg": "ok",
+                "group_chat": {
+                    "chat_id": group.chat_id,
+                    "name": group.name,
+                    "owner": crm.employees[group.owner].userid,
+                    "create_time": group.created,
+                    "notice": f"欢迎加入{group.name}，新品和活动会第一时间通知大家。",
+                    "member_list": members,
+                    "admin_list": [{"userid": crm.employees[a].userid} for a in group.admins],
+                },
+            },
+        )
+        entry = result.file(path, root)
+        entry.add("members", len(members))
+        entry.add("external_members", len(group.members))
+    counts = result.counts
+    counts["accounts"] = len(pop.by_platform.get("wechat", []))
+    counts["contacts"] = len(crm.contacts)
+    counts["group_only_members"] = counts["accounts"] - counts["contacts"]
+    counts["groups"] = len(crm.groups)
+    counts["memberships"] = members_total
+    counts["employees"] = len(crm.employees)
+    counts["unionids"] = sum(
+        1 for i in pop.by_platform.get("wechat", []) if pop.people[pop.accounts[i].person].unionid
+    )
+    return result
