@@ -31,7 +31,7 @@ def parse(source: Source, *, options: LoadOptions) -> Iterator[ParseItem]:
             continue
         where, document = item
         if is_webhook(document):
-            yield from webhook_document(document, where, source)
+            yield from webhook_document(document, where, source, options.brand)
         elif isinstance(document, dict):
             yield from graph_document(document, where, source)
         else:

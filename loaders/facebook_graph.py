@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic import AwareDatetime, BeforeValidator, Field, StringConstraints
 
 from graph.model import Account, Engagement, Mention, Post, PostLink, Record
 from loaders.base import ParseItem, Reject, Source
@@ -95,7 +94,7 @@ class _Content(NativeModel):
     id: FbId
     from_: FbActor | None = Field(default=None, alias="from")
     message: Text | None = None
-    created_time: datetime | None = None
+    created_time: AwareDatetime | None = None
     message_tags: Tags = Field(default_factory=list)
     likes: FbEdge | Count | None = None  # a number in very old responses
     reactions: FbEdge | None = None

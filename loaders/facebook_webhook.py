@@ -4,12 +4,21 @@ and ``mention`` fields) as canonical records."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
-from graph.model import Account, Community, Engagement, Membership, Mention, Post, PostLink, Record
+from graph.model import (
+    Account,
+    Community,
+    CommunityBrand,
+    Engagement,
+    Membership,
+    Mention,
+    Post,
+    PostLink,
+    Record,
+)
 from loaders.base import ParseItem, Reject, Source
 from loaders.facebook_graph import FbActor, FbId
 from loaders.native import NativeModel, ms_from_datetime, validate
@@ -36,7 +45,7 @@ class FeedChange(NativeModel):
     sender_name: ShortText | None = None
     user_id: FbId | None = None  # a like of the Page itself
     message: Text | None = None
-    created_time: datetime | None = None
+    created_time: AwareDatetime | None = None
     reaction_type: ShortText | None = None
 
 
@@ -47,7 +56,7 @@ class WebhookChange(NativeModel):
 
 class WebhookEntry(NativeModel):
     id: FbId  # the Page
-    time: datetime | None = None
+    time: AwareDatetime | None = None
     changes: list[Any] = Field(default_factory=list)
 
 
@@ -63,7 +72,9 @@ def _actor(change: FeedChange) -> tuple[str | None, str | None]:
     return None, None
 
 
-def change_records(change: FeedChange, field: str, page: str, at: int | None) -> Iterator[Record]:
+def change_records(
+    change: FeedChange, field: str, page: str, at: int | None, brand: str | None = None
+) -> Iterator[Record]:
     """What one added or edited feed item, or one mention of the Page, says."""
     author, name = _actor(change)
     if change.created_time is not None:
@@ -75,6 +86,8 @@ def change_records(change: FeedChange, field: str, page: str, at: int | None) ->
             fan = f"facebook:{change.user_id}"
             yield Account(id=fan, platform="facebook")
             yield Community(id=page, platform="facebook", community_kind="page")
+            if brand:  # --brand: the Page is the brand's
+                yield CommunityBrand(community=page, brand=brand)
             yield Membership(account=fan, community=page, role="fan", since=at)
         elif author is not None and (target := change.comment_id or change.post_id):
             yield Engagement(type="LIKED", account=author, post=f"facebook:{target}", at=at)
@@ -117,7 +130,9 @@ def _problem(change: FeedChange, field: str) -> str | None:
     return None
 
 
-def webhook_document(document: dict[str, Any], where: str, source: Source) -> Iterator[ParseItem]:
+def webhook_document(
+    document: dict[str, Any], where: str, source: Source, brand: str | None = None
+) -> Iterator[ParseItem]:
     """Every record of one webhook body; each change is checked on its own."""
     if document.get("object") != "page":
         reason = f"a webhook for object {document.get('object')!r}; only Page webhooks are loaded"
@@ -137,16 +152,23 @@ def webhook_document(document: dict[str, Any], where: str, source: Source) -> It
         if isinstance(entry, Reject):
             yield entry
             continue
-        page = f"facebook:{entry.id}"
-        at = ms_from_datetime(entry.time) if entry.time else None
+        context = (
+            f"facebook:{entry.id}",
+            ms_from_datetime(entry.time) if entry.time else None,
+            brand,
+        )
         for number, raw_change in enumerate(entry.changes):
             yield from _change(
-                raw_change, f"{location}.changes[{number}]", source, records, page, at
+                raw_change, f"{location}.changes[{number}]", source, records, context
             )
 
 
 def _change(
-    raw: Any, location: str, source: Source, records: DocumentRecords, page: str, at: int | None
+    raw: Any,
+    location: str,
+    source: Source,
+    records: DocumentRecords,
+    entry: tuple[str, int | None, str | None],  # the Page, the entry's time, --brand
 ) -> Iterator[ParseItem]:
     change = validate(WebhookChange, raw, source, location)
     if isinstance(change, Reject):
@@ -163,4 +185,4 @@ def _change(
     if (problem := _problem(value, change.field)) is not None:
         yield Reject(source.name, location, problem, raw)
         return
-    yield from records.emit(location, raw, change_records(value, change.field, page, at))
+    yield from records.emit(location, raw, change_records(value, change.field, *entry))

@@ -10,7 +10,16 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
-from graph.model import Account, Community, Engagement, Mention, Post, PostLink, Record
+from graph.model import (
+    Account,
+    Community,
+    CommunityBrand,
+    Engagement,
+    Mention,
+    Post,
+    PostLink,
+    Record,
+)
 from loaders.base import ConnectorSpec, LoadOptions, ParseItem, Reject, Source
 from loaders.native import NativeModel, json_documents, ms_from_seconds, validate
 from loaders.social import DocumentRecords, ShortText, Text, is_capture_index
@@ -109,10 +118,10 @@ def parse(source: Source, *, options: LoadOptions) -> Iterator[ParseItem]:
         if isinstance(item, Reject):
             yield item
         elif not is_capture_index(item[1]):  # a capture's request index has no records
-            yield from _document(item[1], item[0], source)
+            yield from _document(item[1], item[0], source, options.brand)
 
 
-def _document(document: Any, where: str, source: Source) -> Iterator[ParseItem]:
+def _document(document: Any, where: str, source: Source, brand: str | None) -> Iterator[ParseItem]:
     things: list[_Thing] = []
     problem = _walk(document, "$", things)
     if problem is not None:
@@ -133,7 +142,7 @@ def _document(document: Any, where: str, source: Source) -> Iterator[ParseItem]:
     accounts = _Accounts(item for _, _, item in native)
     records = DocumentRecords(source)
     for location, raw, item in native:
-        yield from records.emit(location, raw, _records(item, accounts))
+        yield from records.emit(location, raw, _records(item, accounts, brand))
 
 
 class _Accounts:
@@ -161,7 +170,7 @@ class _Accounts:
         return None if self.by_fullname else f"reddit:{name}"
 
 
-def _records(item: Any, accounts: _Accounts) -> Iterator[Record]:
+def _records(item: Any, accounts: _Accounts, brand: str | None) -> Iterator[Record]:
     if isinstance(item, RedditComment):
         yield from _comment_records(item, accounts)
     elif isinstance(item, RedditSubmission):
@@ -184,6 +193,8 @@ def _records(item: Any, accounts: _Accounts) -> Iterator[Record]:
             description=item.public_description or item.title or None,
             created_at=ms_from_seconds(item.created_utc) if item.created_utc else None,
         )
+        if brand:  # --brand: the subreddits loaded are the brand's
+            yield CommunityBrand(community=f"reddit:t5_{item.id}", brand=brand)
 
 
 def _author(item: _Authored, accounts: _Accounts) -> Iterator[Account]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, StringConstraints
+from pydantic import AwareDatetime, BeforeValidator, StringConstraints
 
 from graph.model import Post, Record
 from loaders.base import ParseItem, Reject, Source
@@ -48,7 +48,7 @@ def parse_classic_time(value: Any) -> Any:
 
 
 # A time in the classic form or ISO 8601 (or Unix seconds), always with its zone.
-ClassicTime = Annotated[datetime, BeforeValidator(parse_classic_time)]
+ClassicTime = Annotated[AwareDatetime, BeforeValidator(parse_classic_time)]
 
 
 def id_from_number(value: Any, key: str) -> Any:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import AwareDatetime, Field, StringConstraints
 
 from graph.model import Account, Engagement, Hashtag, Mention, Post, PostLink, Record, Tagged
 from loaders.base import ParseItem, Reject, Source
@@ -64,7 +63,7 @@ class V2Tweet(NativeModel):
     text: Text
     author_id: TweetId | None = None
     in_reply_to_user_id: TweetId | None = None
-    created_at: datetime | None = None
+    created_at: AwareDatetime | None = None
     lang: ShortText | None = None
     referenced_tweets: list[V2Reference] = Field(default_factory=list)
     entities: V2Entities | None = None
@@ -83,7 +82,7 @@ class V2User(NativeModel):
     id: TweetId
     username: Annotated[str, StringConstraints(min_length=1, max_length=50)]
     name: ShortText | None = None
-    created_at: datetime | None = None
+    created_at: AwareDatetime | None = None
     description: ShortText | None = None
     location: ShortText | None = None
     verified: bool | None = None

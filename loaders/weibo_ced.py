@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import PurePath
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic import AwareDatetime, BeforeValidator, Field, StringConstraints
 
 from graph.model import Account, Engagement, Post, PostLink, Record
 from loaders.base import ParseItem, Reject, Source
@@ -95,7 +95,7 @@ class CedRepost(NativeModel):
     uid: Uid
     parent: Base62Mid | Annotated[str, StringConstraints(max_length=0)]  # "" = the original
     text: Text
-    date: Annotated[datetime, BeforeValidator(_beijing_time)]
+    date: Annotated[AwareDatetime, BeforeValidator(_beijing_time)]
 
 
 def is_original(document: Any) -> bool:
