@@ -26,6 +26,7 @@ _CONNECTORS: tuple[str, ...] = (
     "shopify",
     "slack",
     "twitter",
+    "wechat-work",
     "weibo",
 )
 
