@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import math
 from typing import Any
 
@@ -10,9 +12,11 @@ import pytest
 from algorithms.capital import social_capital
 from algorithms.capital_scores import CapitalSettings, CustomerCapital
 from algorithms.errors import BadParameter, UnknownBrand
+from graph import GraphSettings
 from graph.cypher import Statement
 from graph.store import GraphStore
 from tests.algorithms.builders import GraphBuilder
+from tests.support.procs import run_scrm, scrm_env
 
 DAY = 86_400_000
 T = 1000 * DAY  # the newest post: the graph's clock
@@ -241,3 +245,32 @@ async def test_settings_change_the_thresholds(graph: GraphStore) -> None:
         )
     }
     assert found == {"cust:s": "customer", "cust:a": "supporter"}
+
+
+async def test_cli(graph: GraphStore, falkordb_settings: GraphSettings) -> None:
+    env = scrm_env(falkordb_settings.data_dir, SCRM_GRAPH_NAME=falkordb_settings.graph)
+    done = await asyncio.to_thread(
+        run_scrm,
+        *("analyze", "capital", "--brand", "acme", "--customer", "cust:w", "--customer", "cust:a"),
+        "--json",
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert (out["brand"], out["as_of"]) == ("acme", T)
+    assert [(c["customer"], c["stage"]) for c in out["customers"]] == [
+        ("cust:w", "supporter"),
+        ("cust:a", "advocate"),
+    ]
+    assert out["customers"][0]["trust"] == pytest.approx(0.3)
+    # Without --customer: everyone, most gravity first.
+    table = await asyncio.to_thread(
+        run_scrm, "analyze", "capital", "--brand", "acme", "--top", "2", env=env
+    )
+    assert table.returncode == 0, table.stderr
+    rows = [line for line in table.stdout.splitlines() if "cust:" in line]
+    assert [row.split()[1] for row in rows] == ["cust:a", "cust:d"]
+    unknown = await asyncio.to_thread(
+        run_scrm, "analyze", "capital", "--customer", "cust:zz", env=env
+    )
+    assert unknown.returncode == 1 and unknown.stderr.startswith("scrm: unknown customer 'cust:zz'")

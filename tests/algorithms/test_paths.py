@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import json
 import math
 import random
 from fractions import Fraction
@@ -12,8 +14,10 @@ import pytest
 
 from algorithms.errors import BadParameter, UnknownBrand, UnknownTarget
 from algorithms.paths import PathParams, PathsResult, find_advocacy_paths
+from graph import GraphSettings
 from graph.store import GraphStore
 from tests.algorithms.builders import GraphBuilder
+from tests.support.procs import run_scrm, scrm_env
 
 DAY = 86_400_000
 
@@ -266,3 +270,31 @@ async def test_equals_networkx_on_random_graphs(falkordb_store: GraphStore, seed
             ) == (sorted(nodes for s, nodes in single if s > last))
         checked += len(single)
     assert checked >= 5  # the graphs are dense enough for paths to exist
+
+
+async def test_cli_json_shape_and_errors(
+    graph: GraphStore, falkordb_settings: GraphSettings
+) -> None:
+    env = scrm_env(falkordb_settings.data_dir, SCRM_GRAPH_NAME=falkordb_settings.graph)
+    args = ("analyze", "paths", "--target", "tw:t", "--brand", "acme", "--k", "2")
+    done = await asyncio.to_thread(run_scrm, *args, "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert [(round(p["strength"], 6), p["nodes"]) for p in out["paths"]] == [
+        (0.5625, ["tw:adv", "tw:m1", "tw:t"]),
+        (0.1875, ["tw:adv", "tw:m2", "tw:m1", "tw:t"]),
+    ]
+    assert out["paths"][0]["hops"][1]["from"] == "tw:m1"
+    assert set(out["paths"][0]["hops"][1]) == {"from", "to", "probability", "evidence"}
+    table = await asyncio.to_thread(run_scrm, *args, env=env)
+    assert table.returncode == 0 and "tw:adv → tw:m1 → tw:t" in table.stdout
+    # A bad parameter and an unknown node: one line each, no traceback.
+    failed = await asyncio.to_thread(
+        run_scrm, "analyze", "paths", "--target", "tw:zz", "--k", "0", env=env
+    )
+    assert failed.returncode == 1, failed.stderr
+    assert failed.stderr == "scrm: k: must be 1 or more, not 0\n"
+    unknown = await asyncio.to_thread(
+        run_scrm, "analyze", "paths", "--target", "tw:zz", "--json", env=env
+    )
+    assert unknown.returncode == 1 and unknown.stderr.startswith("scrm: unknown target 'tw:zz'")
