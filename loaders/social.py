@@ -52,12 +52,14 @@ ClassicTime = Annotated[AwareDatetime, BeforeValidator(parse_classic_time)]
 
 
 def id_from_number(value: Any, key: str) -> Any:
-    """A native record with its string id ``key`` (``id_str``, ``idstr``) filled in from
-    the numeric ``id`` when only that is there; anything else unchanged."""
-    if isinstance(value, dict) and value.get(key) is None and "id" in value:
+    """A native record with its string id ``key`` (``id_str``, ``idstr``) taken from
+    ``id`` when only that is there: a number as its digits, anything else as found, so
+    that a bad id is reported against ``key``."""
+    if isinstance(value, dict) and value.get(key) is None and value.get("id") is not None:
         number = value["id"]
         if isinstance(number, int) and not isinstance(number, bool):
-            return {**value, key: str(number)}
+            number = str(number)
+        return {**value, key: number}
     return value
 
 

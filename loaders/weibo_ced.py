@@ -93,7 +93,8 @@ class CedRepost(NativeModel):
 
     mid: Base62Mid
     uid: Uid
-    parent: Base62Mid | Annotated[str, StringConstraints(max_length=0)]  # "" = the original
+    # The mid reposted; "" for the original.
+    parent: Annotated[str, StringConstraints(pattern=r"^([0-9A-Za-z]{1,16})?$")]
     text: Text
     date: Annotated[AwareDatetime, BeforeValidator(_beijing_time)]
 
