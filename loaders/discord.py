@@ -45,6 +45,7 @@ from loaders.native import (
     json_documents,
     ms_from_datetime,
     validate,
+    validated,
 )
 from loaders.social import ShortText, Text
 
@@ -173,15 +174,11 @@ class _Channel:
 
 def parse(source: Source, *, options: LoadOptions) -> Iterator[ParseItem]:
     """Canonical records of one DiscordChatExporter JSON file, and Rejects."""
-    for found in json_documents(source):
+    for found in validated(json_documents(source), DiscordExport, source):
         if isinstance(found, Reject):
             yield found
             continue
-        location, document = found
-        export = validate(DiscordExport, document, source, location)
-        if isinstance(export, Reject):
-            yield export
-            continue
+        location, document, export = found
         prefix = "$" if location == "document" else location
         yield from _channel(export, source, options, document, prefix)
 

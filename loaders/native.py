@@ -24,6 +24,7 @@ __all__ = [
     "ms_from_seconds",
     "salvage_json",
     "validate",
+    "validated",
 ]
 
 M = TypeVar("M", bound=BaseModel)
@@ -68,6 +69,20 @@ def validate(model: type[M], raw: Any, source: Source, location: str) -> M | Rej
         return model.model_validate(raw)
     except ValidationError as exc:
         return Reject(source.name, location, describe_validation_error(exc), raw)
+
+
+def validated(
+    found: Iterable[tuple[str, Any] | Reject], model: type[M], source: Source
+) -> Iterator[tuple[str, Any, M] | Reject]:
+    """``(location, raw, record)`` for each ``(location, raw)`` that validates as
+    ``model``; Rejects pass through, and a record that does not validate becomes one."""
+    for item in found:
+        if isinstance(item, Reject):
+            yield item
+            continue
+        location, raw = item
+        record = validate(model, raw, source, location)
+        yield record if isinstance(record, Reject) else (location, raw, record)
 
 
 def _json_type(value: Any) -> str:

@@ -183,16 +183,8 @@ class _Order:
     bad: str | None = None
 
 
-ORDER_LEVEL = (
-    "order_api_id",
-    "customer",
-    "email",
-    "phone",
-    "name",
-    "total",
-    "currency",
-    "created_at",
-)
+# Roles that hold one value per order (the others differ from line to line).
+ORDER_LEVEL = tuple(r for r in ROLES if r not in ("order_id", "quantity", "unit_price"))
 
 
 @dataclass

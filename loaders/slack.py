@@ -47,7 +47,7 @@ from loaders.native import (
     build_records,
     json_documents,
     ms_from_seconds,
-    validate,
+    validated,
 )
 from loaders.social import ShortText, Text
 
@@ -260,15 +260,12 @@ def _records_of(file: Source) -> Iterator[tuple[str, Any] | Reject]:
 
 def _users(file: Source, state: _State) -> Iterator[ParseItem]:
     seen: dict[str, str] = {}
-    for found in _records_of(file):
+    for found in validated(_records_of(file), SlackUser, file):
         if isinstance(found, Reject):
             yield found
             continue
-        location, raw = found
-        user = validate(SlackUser, raw, file, location)
-        if isinstance(user, Reject):
-            yield user
-        elif user.id in seen:
+        location, raw, user = found
+        if user.id in seen:
             reason = f"id: duplicate user {user.id} (first at {seen[user.id]})"
             yield Reject(file.name, location, reason, raw)
         else:
@@ -296,15 +293,11 @@ def _user_records(user: SlackUser) -> Iterator[Record]:
 
 
 def _channels(file: Source, kind: str | None, state: _State) -> Iterator[ParseItem]:
-    for found in _records_of(file):
+    for found in validated(_records_of(file), SlackChannel, file):
         if isinstance(found, Reject):
             yield found
             continue
-        location, raw = found
-        channel = validate(SlackChannel, raw, file, location)
-        if isinstance(channel, Reject):
-            yield channel
-            continue
+        location, raw, channel = found
         community_id = f"{PLATFORM}:{channel.id}"
         if community_id in state.communities:
             yield Reject(file.name, location, f"id: duplicate channel {channel.id}", raw)
@@ -344,15 +337,11 @@ def _channel_records(channel: SlackChannel, kind: str | None, state: _State) -> 
 
 def _messages(file: Source, folder: str, state: _State) -> Iterator[ParseItem]:
     channel_id = state.folders.get(folder)
-    for found in _records_of(file):
+    for found in validated(_records_of(file), SlackMessage, file):
         if isinstance(found, Reject):
             yield found
             continue
-        location, raw = found
-        message = validate(SlackMessage, raw, file, location)
-        if isinstance(message, Reject):
-            yield message
-            continue
+        location, raw, message = found
         if channel_id is None:
             yield Reject(
                 file.name,
