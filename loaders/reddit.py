@@ -263,6 +263,8 @@ def _walk(node: Any, path: str, into: list[_Thing]) -> str | None:
         for index, child in enumerate(data["children"]):
             _thing(child, f"{path}.data.children[{index}]", into)
         return None
+    if kind == "Listing":
+        return "a Listing without data.children (a response cut short?)"
     if isinstance(kind, str) and "data" in node:
         _thing(node, path, into)
         return None
