@@ -103,10 +103,16 @@ def test_mentions_with_ids() -> None:
     assert edges(parsed)["mentions"] == {
         (original, tw(n))
         for n in (
-            "24742040", "20747847", "14922225", "29758446",
-            "98616286", "290097288", "382823424", "15222083",
+            "24742040",
+            "20747847",
+            "14922225",
+            "29758446",
+            "98616286",
+            "290097288",
+            "382823424",
+            "15222083",
         )
-    }  # fmt: skip
+    }
     assert edges(parsed)["tagged"] == {(original, t) for t in ("xbox", "playstation", "gaming")}
 
 
