@@ -87,8 +87,10 @@ def unlink(
     account: str = typer.Option(..., "--account", help="Account id to take out."),
     as_json: bool = _JSON,
 ) -> None:
-    """Reverse a link exactly: the account (and the accounts that came with it) get back
-    the customer they had before, or none; later loads will not link them again."""
+    """Reverse a link exactly; later loads will not link the pair again.
+
+    The account, and the accounts that came with it, get back the customer they had
+    before, or none."""
 
     async def apply(store: GraphStore) -> UnlinkResult:
         return await unlink_account(store, customer=customer, account=account)
@@ -117,8 +119,10 @@ def suggest_command(
     limit: int = typer.Option(50, "--limit", min=1, help="At most this many."),
     as_json: bool = _JSON,
 ) -> None:
-    """List weak matches (similar handles/names across platforms, shared groups, keys kept
-    apart) with a confidence; nothing changes until `accept ID` or `link`."""
+    """List weak matches with a confidence; nothing changes until `accept ID` or `link`.
+
+    Signals: similar handles and names across platforms (CJK-aware), shared group
+    membership, strong keys kept apart by an unlink or by two stated customers."""
 
     async def fetch(store: GraphStore) -> list[Suggestion]:
         return await suggest(store, min_confidence=min_confidence, limit=limit)

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from cli import analyze, db, demo, serve, stats
+from cli import analyze, brand, db, demo, identity, serve, stats
 
 app = typer.Typer(
     name="scrm",
@@ -21,6 +21,8 @@ app.command(name="stats")(stats.stats)
 app.add_typer(db.app, name="db")
 app.add_typer(analyze.app, name="analyze")
 app.add_typer(demo.app, name="demo")
+app.add_typer(identity.app, name="identity")
+app.add_typer(brand.app, name="brand")
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ from typing import Any
 
 from graph.cypher import Statement
 from graph.store import GraphStore
+from loaders.scripts import is_cjk
 
 __all__ = [
     "MAX_BLOCK",
@@ -125,10 +126,6 @@ def name_key(name: str | None) -> str:
     """A name's letters and digits only (NFKC, case-folded): no spaces, punctuation, emoji."""
     text = unicodedata.normalize("NFKC", name or "").casefold()
     return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
-
-
-def is_cjk(text: str) -> bool:
-    return any(_cjk_char(ch) for ch in text)
 
 
 def name_similarity(a: str | None, b: str | None) -> float:
@@ -297,15 +294,3 @@ def _words(name: str) -> set[str]:
     text = unicodedata.normalize("NFKC", name).casefold()
     cleaned = "".join(ch if unicodedata.category(ch)[0] in "LN" else " " for ch in text)
     return {w for w in cleaned.split() if len(w) >= 2}
-
-
-def _cjk_char(ch: str) -> bool:
-    code = ord(ch)
-    return (
-        0x3040 <= code <= 0x30FF  # Hiragana, Katakana
-        or 0x3400 <= code <= 0x4DBF  # CJK Extension A
-        or 0x4E00 <= code <= 0x9FFF  # CJK Unified Ideographs
-        or 0xAC00 <= code <= 0xD7AF  # Hangul syllables
-        or 0xF900 <= code <= 0xFAFF  # CJK Compatibility Ideographs
-        or 0x20000 <= code <= 0x2FA1F  # CJK Extensions B-F, Compatibility Supplement
-    )

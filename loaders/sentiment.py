@@ -1,0 +1,244 @@
+"""Sentiment of post text in [-1, 1] behind one pluggable interface, offline by default.
+
+:class:`SentimentModel` is the interface: ``score(text, lang) -> float | None``
+(None: no opinion, e.g. a language the model does not read).  The default,
+:class:`DefaultSentiment`, needs no download and no network:
+
+- English (and other Latin-script text when ``lang`` is unknown or ``en``):
+  VADER (``vaderSentiment``, MIT licence, lexicon shipped in the wheel);
+- Chinese (Han script; ``lang`` unknown or ``zh*``): a curated lexicon with
+  negation, degree adverbs and contrast clauses (:mod:`loaders.sentiment_lexicon`),
+  matched by forward maximum matching, so no word segmenter is needed;
+- emoji and bracketed emoticons (``[赞]``, ``[怒]``) in any language.
+
+Mixed text is split by script; the parts' raw valences add up and the sum is
+squashed into (-1, 1) the way VADER does (``x / sqrt(x² + 15)``).  Text with no
+sentiment word scores 0.0.
+
+``SCRM_SENTIMENT`` picks the model: ``default`` (or unset), ``none`` (no scores),
+or ``package.module:Class`` for any class with that ``score`` method (built with
+no arguments).
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import os
+import re
+from collections.abc import Mapping
+from typing import Any, Protocol, runtime_checkable
+
+from graph.errors import ConfigError
+from loaders.scripts import CJK, KANA_OR_HANGUL
+from loaders.sentiment_lexicon import CONTRAST, DEGREE, EMOJI, NEGATORS, ZH_WORDS
+
+__all__ = [
+    "ChineseLexiconSentiment",
+    "DefaultSentiment",
+    "NoSentiment",
+    "SentimentModel",
+    "load_sentiment_model",
+    "squash",
+]
+
+_ALPHA = 15.0  # VADER's normalisation constant
+_NEGATION_FLIP = -0.75  # VADER's factor for a negated word
+_NEGATION_REACH = 3  # characters between a negator and the word it negates
+_DEGREE_REACH = 2
+_CLAUSE_BREAKS = frozenset("，,；;。.！!？?\n、：:～~…")
+_EXCLAIM = frozenset("!！")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MENTION = re.compile(r"@[\w.\-]+")
+_BRACKET = re.compile(r"\[[^\[\]\s]{1,8}\]")
+# Variation selectors, skin tones and the zero-width joiner do not change an emoji's mood.
+_EMOJI_NOISE = re.compile("[\ufe0e\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_NOT_CJK = re.compile(CJK.pattern[0] + "^" + CJK.pattern[1:] + "+")
+_EMOJI_CHARS = re.compile("[" + "".join(re.escape(e) for e in sorted(EMOJI) if len(e) == 1) + "]")
+_NON_CHINESE_LANGS = ("ja", "ko")
+
+
+@runtime_checkable
+class SentimentModel(Protocol):
+    """Scores text in [-1, 1] (negative to positive); None when it has no opinion."""
+
+    def score(self, text: str, lang: str | None) -> float | None: ...
+
+
+def squash(raw: float) -> float:
+    """Map a raw valence sum into (-1, 1) like VADER's compound score."""
+    return round(raw / math.sqrt(raw * raw + _ALPHA), 4)
+
+
+def _unsquash(compound: float) -> float:
+    c = max(-0.9999, min(0.9999, compound))
+    return c * math.sqrt(_ALPHA) / math.sqrt(1.0 - c * c)
+
+
+class NoSentiment:
+    """``SCRM_SENTIMENT=none``: never scores."""
+
+    def score(self, text: str, lang: str | None) -> float | None:
+        return None
+
+
+class ChineseLexiconSentiment:
+    """Raw valence of the Chinese words in a text (see :mod:`loaders.sentiment_lexicon`)."""
+
+    def __init__(self) -> None:
+        kinds: dict[str, set[str]] = {}
+        for group, words in (
+            ("word", ZH_WORDS),
+            ("neg", NEGATORS),
+            ("deg", DEGREE),
+            ("contrast", CONTRAST),
+        ):
+            for word in words:
+                kinds.setdefault(word, set()).add(group)
+        for mark in _CLAUSE_BREAKS:
+            kinds.setdefault(mark, set()).add("break")
+        self._kinds = {w: frozenset(k) for w, k in kinds.items()}
+        # First character -> the lengths of the words starting with it, longest first.
+        lengths: dict[str, set[int]] = {}
+        for word in kinds:
+            lengths.setdefault(word[0], set()).add(len(word))
+        self._starts = {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
+
+    def raw(self, text: str) -> tuple[float, int]:
+        """``(valence sum, number of sentiment words)``."""
+        tokens = self._tokens(text)
+        total = 0.0
+        before_contrast = 0.0
+        found = 0
+        negations = 0
+        negation_end = -10
+        degree = 1.0
+        degree_end = -10
+        exclaims = 0
+        for index, (start, end, token) in enumerate(tokens):
+            if "break" in self._kinds[token]:
+                negations, degree = 0, 1.0
+                exclaims += token in _EXCLAIM
+                continue
+            kinds = self._kinds[token]
+            following = tokens[index + 1][2] if index + 1 < len(tokens) else ""
+            modifies = bool(ZH_WORDS.get(following))
+            if "contrast" in kinds:
+                before_contrast += total
+                total = 0.0
+                continue
+            if "neg" in kinds and (modifies or "word" not in kinds):
+                negations = negations + 1 if start - negation_end <= _NEGATION_REACH else 1
+                negation_end = end
+                continue
+            if "deg" in kinds and modifies:
+                degree, degree_end = DEGREE[token], end
+                continue
+            valence = ZH_WORDS.get(token, 0.0)
+            if not valence:
+                continue
+            found += 1
+            if start - degree_end <= _DEGREE_REACH:
+                valence *= degree
+            if negations and start - negation_end <= _NEGATION_REACH:
+                valence *= _NEGATION_FLIP**negations
+            negations, degree = 0, 1.0
+            total += valence
+        # After "but" the writer's real opinion: VADER weighs the parts 0.5 / 1.5.
+        if before_contrast:
+            total = before_contrast * 0.5 + total * 1.5
+        if total and exclaims:
+            total += math.copysign(0.292 * min(exclaims, 4), total)
+        return total, found
+
+    def _tokens(self, text: str) -> list[tuple[int, int, str]]:
+        """Forward maximum matching: at each position the longest known word, else skip."""
+        tokens: list[tuple[int, int, str]] = []
+        kinds, starts = self._kinds, self._starts
+        i, n = 0, len(text)
+        while i < n:
+            for length in starts.get(text[i], ()):
+                word = text[i : i + length]
+                if word in kinds:
+                    tokens.append((i, i + length, word))
+                    i += length
+                    break
+            else:
+                i += 1
+        return tokens
+
+
+class DefaultSentiment:
+    """VADER for English, the Chinese lexicon for Chinese, emoji for all (see above)."""
+
+    def __init__(self) -> None:
+        self._chinese = ChineseLexiconSentiment()
+        self._vader: Any = None
+
+    def score(self, text: str, lang: str | None) -> float | None:
+        if not text or not text.strip():
+            return None
+        lang = (lang or "").lower().replace("_", "-")
+        text = _MENTION.sub(" ", _URL.sub(" ", text))
+        emoji_raw, emoji_found, text = self._emoji(text)
+        raw, analysed = emoji_raw, emoji_found > 0
+        chinese = not lang.startswith(_NON_CHINESE_LANGS) and not (
+            not lang and KANA_OR_HANGUL.search(text)
+        )
+        if chinese and CJK.search(text):
+            zh_raw, _ = self._chinese.raw(_NOT_CJK.sub("，", text))
+            raw += zh_raw
+            analysed = True
+        if _LATIN.search(text) and (not lang or lang.startswith(("en", "und", "zh"))):
+            raw += _unsquash(self._vader_compound(CJK.sub(" ", text)))
+            analysed = True
+        return squash(raw) if analysed else None
+
+    def _vader_compound(self, text: str) -> float:
+        if self._vader is None:  # imported on first English text: loading takes ~40 ms
+            vader = importlib.import_module("vaderSentiment.vaderSentiment")
+            self._vader = vader.SentimentIntensityAnalyzer()
+        return float(self._vader.polarity_scores(text)["compound"])
+
+    def _emoji(self, text: str) -> tuple[float, int, str]:
+        """Sum emoji/emoticon valences (each distinct one at most 3 times) and return the
+        text without them."""
+        counts: dict[str, int] = {}
+
+        def take(match: re.Match[str]) -> str:
+            token = match.group(0)
+            if token in EMOJI:
+                counts[token] = counts.get(token, 0) + 1
+                return " "
+            return token
+
+        text = _EMOJI_CHARS.sub(take, _EMOJI_NOISE.sub("", _BRACKET.sub(take, text)))
+        raw = sum(EMOJI[e] * min(n, 3) for e, n in counts.items())
+        return raw, sum(counts.values()), text
+
+
+def load_sentiment_model(
+    spec: str | None = None, env: Mapping[str, str] | None = None
+) -> SentimentModel:
+    """The model ``spec`` (default: ``SCRM_SENTIMENT``) names; raises :class:`ConfigError`."""
+    if spec is None:
+        spec = (os.environ if env is None else env).get("SCRM_SENTIMENT", "")
+    spec = spec.strip()
+    if spec in ("", "default"):
+        return DefaultSentiment()
+    if spec == "none":
+        return NoSentiment()
+    module_name, _, class_name = spec.partition(":")
+    if not module_name or not class_name:
+        raise ConfigError(
+            "SCRM_SENTIMENT", f"{spec!r}: expected 'default', 'none' or 'package.module:Class'"
+        )
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError("SCRM_SENTIMENT", f"cannot load {spec!r}: {exc}") from None
+    model = cls()
+    if not isinstance(model, SentimentModel):
+        raise ConfigError("SCRM_SENTIMENT", f"{spec!r} has no score(text, lang) method")
+    return model
