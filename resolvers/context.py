@@ -3,24 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from graph.store import GraphStore
+from resolvers.settings import ApiSettings
+
+if TYPE_CHECKING:
+    from resolvers.auth import Principal
+    from resolvers.listening import MentionFeeds
+    from resolvers.loaders import Loaders
 
 __all__ = ["Context", "Info"]
 
 
 @dataclass
 class Context:
-    """What one GraphQL request may use: the store and its own fresh DataLoaders."""
+    """What one GraphQL request may use: the store, its own fresh DataLoaders, who
+    is asking, and the API's settings.  A WebSocket connection keeps one context
+    for its lifetime (``connection_params`` holds its ``connection_init`` payload)."""
 
     store: GraphStore
+    loaders: Loaders
+    principal: Principal
+    settings: ApiSettings = field(default_factory=ApiSettings)
     request: Request | WebSocket | None = None
-    loaders: dict[str, Any] = field(default_factory=dict)
+    feeds: MentionFeeds | None = None
+    connection_params: dict[str, Any] | None = None
 
 
 Info = StrawberryInfo[Context, None]
