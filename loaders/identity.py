@@ -13,31 +13,38 @@ How a group of connected accounts gets its customer (deterministic, so a rerun
 or reload changes nothing):
 
 1. Links the data states (``IdentityLink``) are applied first: the account
-   moves to that customer unless it was unlinked from it by hand.
+   moves to that customer unless it is there already or was and has been
+   merged on since (its links' ``prior`` chain says so), or a person unlinked
+   it from there or linked it elsewhere (a person's decision stands).
 2. Among the customers the group's accounts already have, the target is the
-   one holding an explicit or manual link, then the smallest id.  With none,
-   a new customer ``customer:<hash>`` is named after the group's smallest key
-   token and its holder is the first account.
+   one holding a link a person made, then one holding a link the data states
+   (a shop's or a CRM's customer record), then the one with most accounts,
+   then the smallest id.  With none, a new customer ``customer:<hash>`` is
+   named after the group's smallest key token and its holder is the first
+   account.
 3. From the target's accounts, a breadth-first walk over shared keys links
    every other account of the group to the target; each link records the key
    type as ``method``, which key and which account it matched as
    ``evidence`` (never the raw value), a ``confidence`` (the product along the
-   walk) and what it replaced (``prior``).  Accounts unlinked from the target
-   by hand stay where they are, and the rest of the group is resolved again
-   among the remaining customers.
+   walk) and what it replaced (``prior``).  The walk never moves an account a
+   person linked elsewhere, nor one a person unlinked from the target; those,
+   and what hangs on them, are resolved again among the remaining customers.
 4. A customer left without accounts is kept, with ``merged_into`` naming where
-   they went.  Nothing but HAS_ACCOUNT links is ever deleted, and every moved
-   link remembers the one it replaced, so ``scrm identity unlink`` restores the
-   earlier state exactly (:mod:`loaders.identity_ops`).
+   they went; its orders stay PLACED by it and the customer it was merged into
+   gets a PLACED ``{via: <that customer>}`` to each of them, so one customer
+   shows every order.  Nothing but HAS_ACCOUNT links and those ``via`` edges is
+   ever deleted, and every moved link remembers the one it replaced, so
+   ``scrm identity unlink`` restores the earlier state exactly
+   (:mod:`loaders.identity_ops`).  Readers that list customers skip the ones
+   with ``merged_into`` (they have no accounts and their orders show twice).
 
 Shop customers (the rule for order connectors): emit ``Customer(id=
 "shopify:customer:<id>")``, an ``Account`` with the same id (platform
 ``shopify``), ``IdentityLink(customer=<that id>, account=<that id>,
 method="source", evidence="shopify customer record")``, the customer's
 e-mail/phone as ``AccountLink`` on that account, and ``Placed(customer=<that
-id>, order=...)``.  The shop customer then holds an explicit link and becomes
-the target when social accounts share its e-mail, so its orders and the
-social accounts end up under one Customer.
+id>, order=...)``.  Social accounts sharing its e-mail or phone then end up
+under one Customer with the shop account and its orders.
 """
 
 from __future__ import annotations
@@ -50,10 +57,18 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graph.cypher import Statement
-from graph.model import Account, AccountLink, Customer, IdentityLink, Record
+from graph.model import Account, AccountLink, Customer, IdentityLink, Placed, Record
 from graph.store import GraphStore, Params
 from loaders.base import Reject
-from loaders.identity_graph import Changes, IdentityState, Link, load_state
+from loaders.identity_graph import (
+    Changes,
+    IdentityState,
+    Link,
+    load_state,
+    merge_end,
+    merged_customers,
+    plan_order_views,
+)
 from loaders.pii import KEY_TYPES, BadKey, IdentityHasher, store_pii
 
 __all__ = [
@@ -85,8 +100,7 @@ HUMAN_METHODS = frozenset({"manual", "suggestion"})
 
 
 def is_anchor(link: Link) -> bool:
-    """Whether a link was stated (by the data or by a person) rather than inferred from a
-    key.  Automatic resolution never moves an anchored account to another customer."""
+    """Whether a link was stated (by the data or by a person) rather than inferred from a key."""
     return _stated(link.method)
 
 
@@ -137,6 +151,7 @@ class IdentityResolver:
         keys: dict[str, dict[str, tuple[str, str]]] = {}  # account -> token -> (type, value)
         explicit: list[IdentityLink] = []
         names: dict[str, str] = {}
+        placed: list[Placed] = []
         for record in records:
             if isinstance(record, AccountLink):
                 try:
@@ -156,21 +171,25 @@ class IdentityResolver:
             else:
                 if isinstance(record, Account) and record.name:
                     names[record.id] = record.name
+                elif isinstance(record, Placed):
+                    placed.append(record)
                 plan.records.append(record)
-        if not keys and not explicit:
-            return plan
-        tokens = {t for account_keys in keys.values() for t in account_keys}
-        state = await load_state(store, {*keys, *(e.account for e in explicit)}, tokens)
-        for account_id, name in names.items():
-            if account_id in state.accounts:
-                state.accounts[account_id].name = name
-        resolution = Resolution(state, self._clock())
-        resolution.add_keys({a: set(k) for a, k in keys.items()}, plan.changes)
-        if self.keep_pii:
-            _collect_pii(keys, plan.changes)
-        plan.vetoed_links = resolution.apply_explicit(explicit)
-        resolution.resolve_all()
-        plan.linked = resolution.finish(plan.changes)
+        if keys or explicit:
+            tokens = {t for account_keys in keys.values() for t in account_keys}
+            state = await load_state(store, {*keys, *(e.account for e in explicit)}, tokens)
+            for account_id, name in names.items():
+                if account_id in state.accounts:
+                    state.accounts[account_id].name = name
+            resolution = Resolution(state, self._clock())
+            resolution.add_keys({a: set(k) for a, k in keys.items()}, plan.changes)
+            if self.keep_pii:
+                _collect_pii(keys, plan.changes)
+            plan.vetoed_links = resolution.apply_explicit(explicit)
+            resolution.resolve_all()
+            plan.linked = resolution.finish(plan.changes)
+            await plan_order_views(store, state.merged_into, plan.changes.merged_into, plan.changes)
+        if placed:
+            await _plan_via_placed(store, placed, plan.changes)
         return plan
 
     async def resolve(
@@ -242,9 +261,11 @@ class Resolution:
                 refused += 1
                 continue
             if account.link is not None and (
-                account.link.customer == record.customer or account.link.method in HUMAN_METHODS
+                _in_history(account.link, record.customer) or account.link.method in HUMAN_METHODS
             ):
-                continue  # unchanged, or a person decided otherwise: that stands
+                # Unchanged; applied before and since merged on (the link it was is kept
+                # as ``prior``); or a person decided otherwise, which stands.
+                continue
             self.move(
                 record.account,
                 Link(
@@ -342,7 +363,10 @@ class Resolution:
         while remaining:
             current = {c for a in remaining if (c := _customer_of(state, a)) is not None} - used
             if current:
-                target = min(current, key=lambda c: (self._rank(c), c))
+                target = min(
+                    current,
+                    key=lambda c: (self._rank(c), -len(self.state.members.get(c, ())), c),
+                )
                 roots = sorted(a for a in remaining if _customer_of(state, a) == target)
             else:
                 picked = self._derived_root(remaining)
@@ -437,7 +461,7 @@ class Resolution:
         if self.state.vetoed(account_id, target):
             return False
         link = self.state.accounts[account_id].link
-        return link is None or link.customer == target or not is_anchor(link)
+        return link is None or link.customer == target or link.method not in HUMAN_METHODS
 
     def _derived_root(self, remaining: set[str]) -> tuple[str, str, str] | None:
         # An account unlinked by hand is never made the first account of a new customer:
@@ -470,6 +494,32 @@ def merged_into_updates(state: IdentityState, before: dict[str, set[str]]) -> di
         if merged is not None and state.members.get(customer):
             updates[customer] = None
     return updates
+
+
+async def _plan_via_placed(store: GraphStore, placed: Sequence[Placed], changes: Changes) -> None:
+    """Orders placed by a customer that was merged into another show under that one too."""
+    merged = await merged_customers(store)
+    for customer, into in changes.merged_into.items():
+        if into is None:
+            merged.pop(customer, None)
+        else:
+            merged[customer] = into
+    for record in placed:
+        end = merge_end(merged, record.customer)
+        if end != record.customer:
+            changes.via_placed.append(
+                {"target": end, "source": record.customer, "order": record.order}
+            )
+
+
+def _in_history(link: Link, customer: str) -> bool:
+    """Whether ``link`` or a link it replaced (its ``prior`` chain) is to ``customer``."""
+    current: Link | None = link
+    while current is not None:
+        if current.customer == customer:
+            return True
+        current = current.prior_link
+    return False
 
 
 def _customer_of(state: IdentityState, account_id: str) -> str | None:

@@ -97,6 +97,27 @@ SET_MERGED_INTO = Statement(
     "identity.set_merged_into",
     "UNWIND $rows AS row MATCH (c:Customer {id: row.id}) SET c.merged_into = row.into",
 )
+MERGED_CUSTOMERS = Statement(
+    "identity.merged_customers",
+    "MATCH (c:Customer) WHERE c.merged_into IS NOT NULL "
+    "RETURN c.id AS id, c.merged_into AS merged_into",
+)
+DELETE_VIA_ORDERS = Statement(
+    "identity.delete_via_orders",
+    "UNWIND $ids AS cid MATCH (:Customer {id: cid})-[p:PLACED]->(:Order) "
+    "WHERE p.via IS NOT NULL DELETE p",
+)
+ADD_VIA_ORDERS = Statement(
+    "identity.add_via_orders",
+    "UNWIND $rows AS row "
+    "MATCH (:Customer {id: row.source})-[p:PLACED]->(o:Order) WHERE p.via IS NULL "
+    "MATCH (t:Customer {id: row.target}) MERGE (t)-[:PLACED {via: row.source}]->(o)",
+)
+ADD_VIA_PLACED = Statement(
+    "identity.add_via_placed",
+    "UNWIND $rows AS row MATCH (t:Customer {id: row.target}) "
+    "MERGE (o:Order {id: row.order}) MERGE (t)-[:PLACED {via: row.source}]->(o)",
+)
 WRITE_VETOES = Statement(
     "identity.write_vetoes",
     "UNWIND $rows AS row MERGE (v:GraphMeta {id: row.id}) "
@@ -258,6 +279,10 @@ class Changes:
     created: list[dict[str, Any]] = field(default_factory=list)
     merged_into: dict[str, str | None] = field(default_factory=dict)
     vetoes: dict[str, list[str]] = field(default_factory=dict)
+    # Customers whose derived PLACED {via} edges are rebuilt, and the rows rebuilding them.
+    order_views: list[str] = field(default_factory=list)
+    via_orders: list[dict[str, str]] = field(default_factory=list)
+    via_placed: list[dict[str, str]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return any(
@@ -269,6 +294,8 @@ class Changes:
                 self.created,
                 self.merged_into,
                 self.vetoes,
+                self.order_views,
+                self.via_placed,
             )
         )
 
@@ -289,8 +316,56 @@ class Changes:
         add(DELETE_LINKS, self.deleted)
         add(CREATE_LINKS, self.created)
         add(SET_MERGED_INTO, [{"id": c, "into": i} for c, i in self.merged_into.items()])
+        if self.order_views:
+            batch.append((DELETE_VIA_ORDERS, {"ids": self.order_views}))
+        add(ADD_VIA_ORDERS, self.via_orders)
+        add(ADD_VIA_PLACED, self.via_placed)
         add(
             WRITE_VETOES,
             [{"id": veto_id(a), "account": a, "customers": c} for a, c in self.vetoes.items()],
         )
         return batch
+
+
+async def merged_customers(store: GraphStore) -> dict[str, str]:
+    """Every customer with ``merged_into``, mapped to it."""
+    return {r["id"]: r["merged_into"] for r in await store.read(MERGED_CUSTOMERS)}
+
+
+def merge_end(merged: dict[str, str], customer: str) -> str:
+    """Where ``customer``'s accounts are now: the end of its ``merged_into`` chain."""
+    seen = {customer}
+    while customer in merged and merged[customer] not in seen:
+        customer = merged[customer]
+        seen.add(customer)
+    return customer
+
+
+async def plan_order_views(
+    store: GraphStore,
+    old: dict[str, str | None],
+    updates: dict[str, str | None],
+    changes: Changes,
+) -> None:
+    """Rebuild the PLACED ``{via}`` edges of every customer a ``merged_into`` change
+    touches (``old``: values before, ``updates``: new values; None clears)."""
+    if not updates:
+        return
+    merged = await merged_customers(store)
+    for customer, into in updates.items():
+        if into is None:
+            merged.pop(customer, None)
+        else:
+            merged[customer] = into
+    affected: set[str] = set()
+    for customer, into in updates.items():
+        affected.add(customer)
+        for other in (old.get(customer), into):
+            if other is not None:
+                affected.add(merge_end(merged, other))
+    changes.order_views = sorted(affected)
+    changes.via_orders = [
+        {"target": end, "source": source}
+        for source in sorted(merged)
+        if (end := merge_end(merged, source)) in affected and end != source
+    ]

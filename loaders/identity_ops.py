@@ -28,6 +28,7 @@ from loaders.identity_graph import (
     IdentityState,
     Link,
     load_state,
+    plan_order_views,
     read_customers,
 )
 from loaders.identity_suggest import read_suggestion
@@ -166,6 +167,7 @@ async def unlink_account(store: GraphStore, *, customer: str, account: str) -> U
     changes.merged_into = {
         c: into for c, into in merged_into_updates(state, before).items() if into is None
     }
+    await plan_order_views(store, state.merged_into, changes.merged_into, changes)
     await store.write_batch([*changes.statements(), (BUMP_VERSION, {})])
     return UnlinkResult(customer, moving, prior.customer if prior is not None else None)
 
@@ -215,6 +217,7 @@ async def link_account(
         )
         resolution.resolve_all()
     linked = resolution.finish(changes)
+    await plan_order_views(store, state.merged_into, changes.merged_into, changes)
     if changes:
         await store.write_batch([*changes.statements(), (BUMP_VERSION, {})])
     return LinkResult(customer, linked)

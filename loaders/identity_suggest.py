@@ -11,9 +11,8 @@ Signals (each a probability-like strength; a pair's confidence is their noisy-or
   other names as word sets and as letter sequences (Lei Li / Li Lei);
 - ``shared group`` (0.15 each, at most two): the two people (an account's customer,
   or the account alone) are members of the same community;
-- ``shared key`` (0.9): the accounts hold the same strong key but are kept apart -
-  by an unlink, or because the data states two customers (two shop customers with
-  one e-mail).
+- ``shared key`` (0.9): the accounts hold the same strong key but people linked
+  them to different customers.
 
 Pairs come from blocking on exact handle/name keys, so two accounts only meet when
 they share one; a block bigger than :data:`MAX_BLOCK` is a common name, not evidence,

@@ -302,7 +302,7 @@ async def test_suggest_lists_weak_matches_and_accept_links_them(store: GraphStor
     assert await customer_of(store, "reddit:t2_a") == both.customer
 
 
-async def test_shared_group_and_kept_apart_keys_are_suggested(store: GraphStore) -> None:
+async def test_shared_group_membership_is_suggested(store: GraphStore) -> None:
     group = "wechat:group:g1"
     await load(
         store,
@@ -310,26 +310,140 @@ async def test_shared_group_and_kept_apart_keys_are_suggested(store: GraphStore)
             Community(id=group, platform="wechat", community_kind="wechat_group"),
             Account(id="wechat:a", platform="wechat", name="王小明"),
             Account(id="wechat:b", platform="wechat", name="王小明 🍀"),
+            Account(id="wechat:c", platform="wechat", name="王小明"),  # not in the group
             Membership(account="wechat:a", community=group),
             Membership(account="wechat:b", community=group),
-            *shop_records(),
         ],
     )
-    # A second shop customer record with the same e-mail: two stated customers stay apart.
-    other = "shopify:customer:43"
-    await load(
-        store,
-        [
-            Customer(id=other),
-            Account(id=other, platform="shopify"),
-            IdentityLink(customer=other, account=other, method="source", evidence="record"),
-            AccountLink(account=other, key_type="email", key="LiLei@gmail.com"),
-        ],
-    )
-    assert await customer_of(store, other) == other
-    found = {s.accounts: s for s in await suggest(store, min_confidence=0.5)}
-    kept_apart = found[(SHOP, other)]
-    assert (kept_apart.reasons, kept_apart.confidence) == (["shared key (email)"], 0.9)
+    found = {s.accounts: s for s in await suggest(store, min_confidence=0.3)}
+    assert set(found) == {("wechat:a", "wechat:b")}
     pair = found[("wechat:a", "wechat:b")]
     assert pair.reasons == ["similar names (1.00)", f"shared group {group}"]
     assert pair.confidence == pytest.approx(1 - 0.5 * 0.85)
+
+
+async def test_two_shop_customers_sharing_a_key_show_every_order_under_one(
+    store: GraphStore,
+) -> None:
+    other = "shopify:customer:43"
+    second_shop: list[Record] = [
+        Customer(id=other, name="Li Lei"),
+        Account(id=other, platform="shopify"),
+        IdentityLink(customer=other, account=other, method="source", evidence="record", at=1),
+        Order(id="shopify:order:2002", total=5.0),
+        Placed(customer=other, order="shopify:order:2002"),
+    ]
+    await load(store, shop_records())
+    await load(store, second_shop)
+    separate = await snapshot(store)
+
+    await load(store, [AccountLink(account=other, key_type="email", key="LiLei@gmail.com")])
+    assert await customer_of(store, other) == SHOP
+    orders = await store.read(CUSTOMER_ORDERS, {"id": SHOP})
+    assert orders == [{"id": "shopify:order:1001"}, {"id": "shopify:order:2002"}]
+    view = await show_customer(store, SHOP)
+    assert view.merged_from == [other]
+    _, edges = await snapshot(store)
+    assert ("shopify:customer:43", "PLACED", "shopify:order:2002", []) in edges  # kept
+    assert (SHOP, "PLACED", "shopify:order:2002", [("via", other)]) in edges
+    # New orders of the merged customer show under the one it was merged into, too.
+    await load(store, [Order(id="shopify:order:3003", total=1.0), *second_shop[-1:]])
+    await load(store, [Placed(customer=other, order="shopify:order:3003")])
+    assert len(await store.read(CUSTOMER_ORDERS, {"id": SHOP})) == 3
+
+    await unlink_account(store, customer=SHOP, account=other)
+    assert await customer_of(store, other) == other
+    after = await snapshot(store)
+    assert [e for e in after[1] if e[2] != "shopify:order:3003"] == separate[1]
+    assert await store.read(CUSTOMER_ORDERS, {"id": SHOP}) == [{"id": "shopify:order:1001"}]
+
+    # A person said these are two people: neither loads nor suggestions bring them back.
+    assert (SHOP, other) not in {s.accounts for s in await suggest(store, min_confidence=0.1)}
+    await load(store, [AccountLink(account=other, key_type="email", key="LiLei@gmail.com")])
+    assert await customer_of(store, other) == other
+
+
+# --- end to end through the real connectors -------------------------------------------
+
+WECOM_CONTACT = {
+    "errcode": 0,
+    "errmsg": "ok",
+    "external_contact": {
+        "external_userid": "wmLiLei",
+        "name": "李雷",
+        "type": 1,
+        "unionid": "oUNION-LiLei",
+    },
+    "follow_user": [
+        {"userid": "rocky", "createtime": 1700000000, "remark_mobiles": ["138-0013-8000"]}
+    ],
+}
+WECOM_GROUP = {
+    "errcode": 0,
+    "errmsg": "ok",
+    "group_chat": {
+        "chat_id": "wrGroup1",
+        "name": "VIP 客户群",
+        "owner": "rocky",
+        "create_time": 1700000000,
+        "member_list": [
+            {"userid": "rocky", "type": 1, "join_time": 1700000000},
+            {"userid": "wmLiLei", "type": 2, "unionid": "oUNION-LiLei", "join_time": 1700000100},
+        ],
+    },
+}
+SHOPIFY_ORDER = {
+    "order": {
+        "id": 1001,
+        "total_price": "129.00",
+        "currency": "CNY",
+        "created_at": "2024-03-01T10:00:00+08:00",
+        "customer": {"id": 42, "email": "LiLei@Example.com", "phone": "+86 138 0013 8000"},
+    }
+}
+
+
+async def test_real_connectors_contact_group_and_order_become_one_customer(
+    store: GraphStore,
+) -> None:
+    import json
+
+    from loaders import shopify, wechat_work
+    from loaders.base import LoadOptions, Source
+
+    def parsed(parse: Any, body: dict[str, Any]) -> list[Record]:
+        source = Source.from_bytes(json.dumps(body).encode(), name="body.json")
+        items = list(parse(source, options=LoadOptions()))
+        assert not [i for i in items if isinstance(i, Reject)]
+        return items
+
+    await load(store, parsed(wechat_work.parse, WECOM_CONTACT))
+    await load(store, parsed(wechat_work.parse, WECOM_GROUP))
+    contact_customer = await customer_of(store, "wechat:wmLiLei")
+    assert contact_customer == "wechat-work:customer:wmLiLei"
+    before_order = await snapshot(store)
+
+    await load(store, parsed(shopify.parse, SHOPIFY_ORDER))
+    customer = await customer_of(store, "wechat:wmLiLei")
+    assert customer == await customer_of(store, SHOP) == SHOP
+    view = await show_customer(store, SHOP)
+    links = {a.account: a for a in view.accounts}
+    assert set(links) == {SHOP, "wechat:wmLiLei"}
+    assert links[SHOP].method == "source"
+    assert links["wechat:wmLiLei"].method == "phone"
+    assert links["wechat:wmLiLei"].evidence.endswith(f"shared with {SHOP}")
+    assert links["wechat:wmLiLei"].replaced == contact_customer
+    assert [o["id"] for o in view.orders] == ["shopify:order:1001"]
+    assert view.merged_from == [contact_customer]
+    _, edges = await snapshot(store)
+    assert ("wechat:wmLiLei", "MEMBER_OF", "wechat-group:wrGroup1") in {e[:3] for e in edges}
+
+    # Reloading every file changes nothing; unlinking restores the state before the shop.
+    settled = await snapshot(store)
+    for body, parse in ((WECOM_CONTACT, wechat_work.parse), (SHOPIFY_ORDER, shopify.parse)):
+        await load(store, parsed(parse, body), now=1_800_000_000_000)
+    assert await snapshot(store) == settled
+    await unlink_account(store, customer=SHOP, account="wechat:wmLiLei")
+    _, edges = await snapshot(store)
+    shop_part = {"shopify:customer:42", "shopify:order:1001"}
+    assert [e for e in edges if not shop_part & {e[0], e[2]}] == before_order[1]
