@@ -90,7 +90,7 @@ class DocumentRecords:
 
     def __init__(self, source: Source) -> None:
         self._source = source
-        self._seen: set[str] = set()  # records as JSON: an Account's properties are a dict
+        self._seen: set[tuple[Any, ...]] = set()
         self._posts: dict[str, tuple[Post, str]] = {}
 
     def emit(self, location: str, raw: Any, mapped: Iterable[Record]) -> list[ParseItem]:
@@ -131,8 +131,17 @@ class DocumentRecords:
                 known = self._posts.get(record.id)
                 if known is None or "text" not in known[0].model_fields_set:
                     self._posts[record.id] = (record, location)
-            key = record.model_dump_json()
+            key = _key(record)
             if key not in self._seen:
                 self._seen.add(key)
                 fresh.append(record)
         return fresh
+
+
+def _key(record: Record) -> tuple[Any, ...]:
+    # A hashable image of a record; an Account's ``properties`` is the one dict.
+    values = tuple(
+        tuple(sorted(value.items())) if isinstance(value, dict) else value
+        for value in record.__dict__.values()
+    )
+    return (type(record), values)

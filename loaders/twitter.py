@@ -12,7 +12,7 @@ from graph.model import Account, Record
 from loaders.base import ConnectorSpec, LoadOptions, ParseItem, Reject, Source
 from loaders.native import NativeModel, json_documents, validate
 from loaders.social import DocumentRecords, is_capture_index
-from loaders.twitter_context import RequestContext, context_for
+from loaders.twitter_context import RequestContext, captured_url, context_for
 from loaders.twitter_v1 import is_v1_status, is_v1_user, v1_status, v1_statuses, v1_user, v1_users
 from loaders.twitter_v2 import is_v2_page, v2_page
 
@@ -43,19 +43,21 @@ def parse(source: Source, *, options: LoadOptions) -> Iterator[ParseItem]:
     (``statuses``) or cursored user/id page.  The request behind a page, from
     twarc2's ``__twarc.url`` or a capture ``_index.json`` beside the file, adds what
     the page means: likers of a tweet, followers of a user, and so on."""
+    captured = captured_url(source)
     for item in json_documents(source):
         if isinstance(item, Reject):
             yield item
             continue
         where, document = item
-        yield from _document(document, where, source)
+        yield from _document(document, where, source, context_for(document, captured))
 
 
-def _document(document: Any, where: str, source: Source) -> Iterator[ParseItem]:
+def _document(
+    document: Any, where: str, source: Source, context: RequestContext
+) -> Iterator[ParseItem]:
     records = DocumentRecords(source)
     if is_capture_index(document):
         return  # the request index of captured responses: requests, not records
-    context = context_for(source, document)
     if isinstance(document, list):
         for index, raw in enumerate(document):
             yield from _classic(raw, f"{where} $[{index}]", source, context, records)

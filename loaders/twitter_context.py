@@ -15,7 +15,7 @@ from graph.model import Engagement, Follow, Mention, PostLink, Record
 from loaders.base import Source
 from loaders.social import is_capture_index
 
-__all__ = ["INDEX_FILE", "RequestContext", "context_for"]
+__all__ = ["INDEX_FILE", "RequestContext", "captured_url", "context_for"]
 
 # Response bodies captured from HTTP recordings come with an index naming the request
 # of each file: a JSON array of {"file": ..., "uri": ...}.
@@ -92,21 +92,26 @@ class RequestContext:
         return f"twitter:{self.subject}" if self.relation == "tweets" else None
 
 
-def context_for(source: Source, document: Any) -> RequestContext:
-    """The request behind a page: twarc2's ``__twarc.url``, else the capture index
-    next to the file."""
-    if isinstance(document, dict):
-        twarc = document.get("__twarc")
-        if isinstance(twarc, dict) and isinstance(twarc.get("url"), str):
-            return RequestContext.from_url(twarc["url"])
+def captured_url(source: Source) -> str | None:
+    """The request URL the capture index beside a file gives for it, if any."""
     if source.path is None:
-        return RequestContext()
+        return None
     index = source.path.parent / INDEX_FILE
     try:
         stamp = index.stat().st_mtime_ns
     except OSError:
-        return RequestContext()
-    return RequestContext.from_url(_captured_urls(index, stamp).get(source.path.name))
+        return None
+    return _captured_urls(index, stamp).get(source.path.name)
+
+
+def context_for(document: Any, captured: str | None) -> RequestContext:
+    """The request behind a page: twarc2's ``__twarc.url``, else ``captured`` (the URL
+    the capture index gives for the file)."""
+    if isinstance(document, dict):
+        twarc = document.get("__twarc")
+        if isinstance(twarc, dict) and isinstance(twarc.get("url"), str):
+            return RequestContext.from_url(twarc["url"])
+    return RequestContext.from_url(captured)
 
 
 @lru_cache(maxsize=16)
