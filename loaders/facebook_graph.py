@@ -12,8 +12,8 @@ from pydantic import AwareDatetime, BeforeValidator, Field, StringConstraints
 
 from graph.model import Account, Engagement, Mention, Post, PostLink, Record
 from loaders.base import ParseItem, Reject, Source
-from loaders.native import NativeModel, ms_from_datetime, validate
-from loaders.social import DocumentRecords, ShortText, Text
+from loaders.native import NativeModel, validate
+from loaders.social import DocumentRecords, ShortText, Text, ms_or_none
 
 __all__ = [
     "FbActor",
@@ -161,7 +161,7 @@ def content_records(item: _Content, parent: str | None, *, is_comment: bool) -> 
     if item.from_ is not None:
         author = f"facebook:{item.from_.id}"
         yield Account(id=author, platform="facebook", name=item.from_.name)
-    at = ms_from_datetime(item.created_time) if item.created_time else None
+    at = ms_or_none(item.created_time)
     given: dict[str, Any] = {"id": post_id, "platform": "facebook"}
     if item.message is not None:
         given["text"] = item.message  # absent text is left alone, not blanked

@@ -22,7 +22,7 @@ from graph.model import (
 from loaders.base import ParseItem, Reject, Source
 from loaders.facebook_graph import FbActor, FbId
 from loaders.native import NativeModel, ms_from_datetime, validate
-from loaders.social import DocumentRecords, ShortText, Text
+from loaders.social import DocumentRecords, ShortText, Text, ms_or_none
 
 __all__ = ["FeedChange", "is_webhook", "webhook_document"]
 
@@ -154,7 +154,7 @@ def webhook_document(
             continue
         context = (
             f"facebook:{entry.id}",
-            ms_from_datetime(entry.time) if entry.time else None,
+            ms_or_none(entry.time),
             brand,
         )
         for number, raw_change in enumerate(entry.changes):

@@ -6,22 +6,25 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, Protocol
 
-from pydantic import AwareDatetime, BeforeValidator, StringConstraints
+from pydantic import AwareDatetime, BeforeValidator, StringConstraints, model_validator
 
-from graph.model import Post, Record
+from graph.model import Account, Post, Record
 from loaders.base import ParseItem, Reject, Source
-from loaders.native import build_records
+from loaders.native import NativeModel, build_records, ms_from_datetime
 
 __all__ = [
     "MAX_TEXT",
     "ClassicTime",
+    "ClassicUser",
     "DocumentRecords",
     "ShortText",
+    "StringIdModel",
     "Text",
-    "id_from_number",
+    "classic_account",
     "is_capture_index",
+    "ms_or_none",
     "normalise_hashtag",
     "parse_classic_time",
 ]
@@ -51,16 +54,69 @@ def parse_classic_time(value: Any) -> Any:
 ClassicTime = Annotated[AwareDatetime, BeforeValidator(parse_classic_time)]
 
 
-def id_from_number(value: Any, key: str) -> Any:
-    """A native record with its string id ``key`` (``id_str``, ``idstr``) taken from
-    ``id`` when only that is there: a number as its digits, anything else as found, so
-    that a bad id is reported against ``key``."""
-    if isinstance(value, dict) and value.get(key) is None and value.get("id") is not None:
-        number = value["id"]
-        if isinstance(number, int) and not isinstance(number, bool):
-            number = str(number)
-        return {**value, key: number}
-    return value
+class ClassicUser(Protocol):
+    """The user fields Twitter v1.1 and Weibo share (Weibo's API copied Twitter's)."""
+
+    @property
+    def screen_name(self) -> str | None: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def followers_count(self) -> int | None: ...
+    @property
+    def friends_count(self) -> int | None: ...
+    @property
+    def verified(self) -> bool | None: ...
+    @property
+    def created_at(self) -> datetime | None: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def location(self) -> str | None: ...
+    @property
+    def lang(self) -> str | None: ...
+
+
+def classic_account(platform: str, native_id: str, url: str, user: ClassicUser) -> Account:
+    """The Account of a classic user object."""
+    return Account(
+        id=f"{platform}:{native_id}",
+        platform=platform,
+        handle=user.screen_name,
+        name=user.name,
+        followers=user.followers_count,
+        following=user.friends_count,
+        verified=user.verified,
+        url=url,
+        created_at=ms_or_none(user.created_at),
+        description=user.description or None,
+        location=user.location or None,
+        lang=user.lang,
+    )
+
+
+def ms_or_none(value: datetime | None) -> int | None:
+    """Epoch milliseconds of a native time, or ``None`` when the record has none."""
+    return ms_from_datetime(value) if value is not None else None
+
+
+class StringIdModel(NativeModel):
+    """A native record whose id field ``ID_FIELD`` (``id_str``, ``idstr``) is a string
+    that responses without it give as the number ``id``; a number becomes its digits,
+    anything else is kept so that a bad id is reported against ``ID_FIELD``."""
+
+    ID_FIELD: ClassVar[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _id_from_number(cls, value: Any) -> Any:
+        key = cls.ID_FIELD
+        if isinstance(value, dict) and value.get(key) is None and value.get("id") is not None:
+            number = value["id"]
+            if isinstance(number, int) and not isinstance(number, bool):
+                number = str(number)
+            return {**value, key: number}
+        return value
 
 
 def is_capture_index(document: Any) -> bool:

@@ -13,7 +13,7 @@ from loaders.base import ConnectorSpec, LoadOptions, ParseItem, Reject, Source
 from loaders.native import NativeModel, json_documents, validate
 from loaders.social import DocumentRecords, is_capture_index
 from loaders.twitter_context import RequestContext, captured_url, context_for
-from loaders.twitter_v1 import is_v1_status, is_v1_user, v1_status, v1_statuses, v1_user, v1_users
+from loaders.twitter_v1 import is_v1_status, is_v1_user, v1_status, v1_user
 from loaders.twitter_v2 import is_v2_page, v2_page
 
 __all__ = ["CONNECTOR", "parse"]
@@ -71,10 +71,10 @@ def _document(
             yield Reject(source.name, where, reason, document)
         else:
             yield from v2_page(document, where, source, context, records)
-    elif isinstance(document.get("statuses"), list):
-        yield from v1_statuses(document["statuses"], where, "$.statuses", source, context, records)
-    elif isinstance(document.get("users"), list):
-        yield from v1_users(document["users"], where, "$.users", source, context, records)
+    elif (key := _classic_list(document)) is not None:
+        handle = v1_status if key == "statuses" else v1_user
+        for index, raw in enumerate(document[key]):
+            yield from handle(raw, f"{where} $.{key}[{index}]", source, context, records)
     elif "ids" in document:
         yield from _ids(document, where, source, context, records)
     elif is_v1_status(document) or is_v1_user(document):
@@ -83,6 +83,14 @@ def _document(
         return  # an empty v2 page: {"meta": {"result_count": 0}}
     else:
         yield Reject(source.name, where, _unknown(document), document)
+
+
+def _classic_list(document: dict[str, Any]) -> str | None:
+    """``statuses`` (a search page) or ``users`` (a cursored user page), if either."""
+    for key in ("statuses", "users"):
+        if isinstance(document.get(key), list):
+            return key
+    return None
 
 
 def _classic(

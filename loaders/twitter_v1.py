@@ -10,13 +10,15 @@ from pydantic import Field, StringConstraints, model_validator
 
 from graph.model import Account, Engagement, Hashtag, Mention, Post, PostLink, Record, Tagged
 from loaders.base import ParseItem, Reject, Source
-from loaders.native import NativeModel, ms_from_datetime, validate
+from loaders.native import NativeModel, validate
 from loaders.social import (
     ClassicTime,
     DocumentRecords,
     ShortText,
+    StringIdModel,
     Text,
-    id_from_number,
+    classic_account,
+    ms_or_none,
     normalise_hashtag,
 )
 from loaders.twitter_context import RequestContext
@@ -28,25 +30,17 @@ __all__ = [
     "is_v1_user",
     "v1_status",
     "v1_status_records",
-    "v1_statuses",
     "v1_user",
     "v1_user_record",
-    "v1_users",
 ]
 
 TweetId = Annotated[str, StringConstraints(pattern=r"^\d{1,20}$")]
 Count = Annotated[int, Field(ge=0)]
 
 
-class _WithId(NativeModel):
-    """``id_str`` is the id; old captures without it give the number ``id``."""
-
+class _WithId(StringIdModel):
+    ID_FIELD = "id_str"
     id_str: TweetId
-
-    @model_validator(mode="before")
-    @classmethod
-    def _id_from_number(cls, value: Any) -> Any:
-        return id_from_number(value, "id_str")
 
 
 class V1User(_WithId):
@@ -119,27 +113,15 @@ def is_v1_user(raw: Any) -> bool:
 
 
 def v1_user_record(user: V1User) -> Account:
-    return Account(
-        id=f"twitter:{user.id_str}",
-        platform="twitter",
-        handle=user.screen_name,
-        name=user.name,
-        followers=user.followers_count,
-        following=user.friends_count,
-        verified=user.verified,
-        url=f"https://twitter.com/{user.screen_name}",
-        created_at=ms_from_datetime(user.created_at) if user.created_at else None,
-        description=user.description or None,
-        location=user.location or None,
-        lang=user.lang,
-    )
+    url = f"https://twitter.com/{user.screen_name}"
+    return classic_account("twitter", user.id_str, url, user)
 
 
 def v1_status_records(status: V1Status) -> Iterator[Record]:
     """The Post of a status, its author, the statuses it embeds, and its links."""
     post_id = f"twitter:{status.id_str}"
     author = f"twitter:{status.user.id_str}" if status.user else None
-    at = ms_from_datetime(status.created_at) if status.created_at else None
+    at = ms_or_none(status.created_at)
     extended = status.extended_tweet
     text = extended.full_text if extended else status.full_text or status.text or ""
     if status.user is not None:
@@ -194,19 +176,6 @@ def v1_status_records(status: V1Status) -> Iterator[Record]:
             yield Tagged(post=post_id, hashtag=tag)
 
 
-def v1_statuses(
-    statuses: list[Any],
-    where: str,
-    path: str,
-    source: Source,
-    context: RequestContext,
-    records: DocumentRecords,
-) -> Iterator[ParseItem]:
-    """Every record of a list of statuses (a timeline or search page)."""
-    for index, raw in enumerate(statuses):
-        yield from v1_status(raw, f"{where} {path}[{index}]", source, context, records)
-
-
 def v1_status(
     raw: Any, location: str, source: Source, context: RequestContext, records: DocumentRecords
 ) -> Iterator[ParseItem]:
@@ -220,7 +189,7 @@ def v1_status(
 
 def _listed_status(status: V1Status, context: RequestContext) -> Iterator[Record]:
     yield from v1_status_records(status)
-    at = ms_from_datetime(status.created_at) if status.created_at else None
+    at = ms_or_none(status.created_at)
     author = f"twitter:{status.user.id_str}" if status.user else None
     yield from context.for_tweet(f"twitter:{status.id_str}", author, at)
 
@@ -228,19 +197,6 @@ def _listed_status(status: V1Status, context: RequestContext) -> Iterator[Record
 def _listed_user(user: V1User, context: RequestContext) -> Iterator[Record]:
     yield v1_user_record(user)
     yield from context.for_user(f"twitter:{user.id_str}")
-
-
-def v1_users(
-    users: list[Any],
-    where: str,
-    path: str,
-    source: Source,
-    context: RequestContext,
-    records: DocumentRecords,
-) -> Iterator[ParseItem]:
-    """Every record of a list of users (a lookup, follower or friend page)."""
-    for index, raw in enumerate(users):
-        yield from v1_user(raw, f"{where} {path}[{index}]", source, context, records)
 
 
 def v1_user(

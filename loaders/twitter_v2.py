@@ -9,8 +9,8 @@ from pydantic import AwareDatetime, Field, StringConstraints
 
 from graph.model import Account, Engagement, Hashtag, Mention, Post, PostLink, Record, Tagged
 from loaders.base import ParseItem, Reject, Source
-from loaders.native import NativeModel, ms_from_datetime, validate
-from loaders.social import DocumentRecords, ShortText, Text, normalise_hashtag
+from loaders.native import NativeModel, validate
+from loaders.social import DocumentRecords, ShortText, Text, ms_or_none, normalise_hashtag
 from loaders.twitter_context import RequestContext
 
 __all__ = ["V2Tweet", "V2User", "is_v2_page", "v2_page", "v2_tweet_records", "v2_user_record"]
@@ -105,7 +105,7 @@ def v2_user_record(user: V2User) -> Account:
         following=metrics.following_count,
         verified=user.verified,
         url=f"https://twitter.com/{user.username}",
-        created_at=ms_from_datetime(user.created_at) if user.created_at else None,
+        created_at=ms_or_none(user.created_at),
         description=user.description or None,
         location=user.location or None,
     )
@@ -118,7 +118,7 @@ def v2_tweet_records(
     usernames of the page's users to account ids, to resolve mentions by name."""
     post_id = f"twitter:{tweet.id}"
     author = f"twitter:{tweet.author_id}" if tweet.author_id else default_author
-    at = ms_from_datetime(tweet.created_at) if tweet.created_at else None
+    at = ms_or_none(tweet.created_at)
     metrics = tweet.public_metrics or V2TweetMetrics()
     yield Post(
         id=post_id,
@@ -227,7 +227,7 @@ def _listed_tweet(
     yield from v2_tweet_records(tweet, handles, default_author)
     if listed:
         author = f"twitter:{tweet.author_id}" if tweet.author_id else default_author
-        at = ms_from_datetime(tweet.created_at) if tweet.created_at else None
+        at = ms_or_none(tweet.created_at)
         yield from context.for_tweet(f"twitter:{tweet.id}", author, at)
 
 

@@ -7,17 +7,19 @@ import re
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints
 
 from graph.model import Account, Engagement, Hashtag, Mention, Post, PostLink, Record, Tagged
 from loaders.base import ParseItem, Reject, Source
-from loaders.native import NativeModel, ms_from_datetime, validate
+from loaders.native import NativeModel, validate
 from loaders.social import (
     ClassicTime,
     DocumentRecords,
     ShortText,
+    StringIdModel,
     Text,
-    id_from_number,
+    classic_account,
+    ms_or_none,
     normalise_hashtag,
 )
 
@@ -40,15 +42,9 @@ _TOPIC = re.compile(r"#([^#\n]{1,64})#")
 _MENTION = re.compile(r"@([\w-]{2,30})")
 
 
-class _WithId(NativeModel):
-    """``idstr`` is the id; responses without it give the number ``id``."""
-
+class _WithId(StringIdModel):
+    ID_FIELD = "idstr"
     idstr: WeiboId
-
-    @model_validator(mode="before")
-    @classmethod
-    def _id_from_number(cls, value: Any) -> Any:
-        return id_from_number(value, "idstr")
 
 
 class WeiboUser(_WithId):
@@ -91,25 +87,8 @@ def mentioned_names(text: str) -> list[str]:
     return list(dict.fromkeys(_MENTION.findall(text)))
 
 
-def _time(value: Any) -> int | None:
-    return ms_from_datetime(value) if value is not None else None
-
-
 def user_record(user: WeiboUser) -> Account:
-    return Account(
-        id=f"weibo:{user.idstr}",
-        platform="weibo",
-        handle=user.screen_name,
-        name=user.name,
-        followers=user.followers_count,
-        following=user.friends_count,
-        verified=user.verified,
-        url=f"https://weibo.com/u/{user.idstr}",
-        created_at=_time(user.created_at),
-        description=user.description or None,
-        location=user.location or None,
-        lang=user.lang,
-    )
+    return classic_account("weibo", user.idstr, f"https://weibo.com/u/{user.idstr}", user)
 
 
 def text_records(
@@ -126,23 +105,31 @@ def text_records(
             yield Mention(post=post_id, account=account)
 
 
+def _authored(item: WeiboStatus | WeiboComment, **fields: Any) -> Iterator[Record]:
+    """The author's Account and the item's Post."""
+    if item.user is not None:
+        yield user_record(item.user)
+        fields["author"] = f"weibo:{item.user.idstr}"
+    yield Post(
+        id=f"weibo:{item.idstr}",
+        platform="weibo",
+        text=item.text,
+        created_at=ms_or_none(item.created_at),
+        **fields,
+    )
+
+
 def status_records(status: WeiboStatus, handles: dict[str, str]) -> Iterator[Record]:
     """The Post of a status, its author, and what it reposts."""
     post_id = f"weibo:{status.idstr}"
     author = f"weibo:{status.user.idstr}" if status.user else None
-    at = _time(status.created_at)
-    if status.user is not None:
-        yield user_record(status.user)
-    yield Post(
-        id=post_id,
-        platform="weibo",
-        text=status.text,
-        created_at=at,
+    at = ms_or_none(status.created_at)
+    yield from _authored(
+        status,
         likes=status.attitudes_count,
         shares=status.reposts_count,
         replies=status.comments_count,
         url=f"https://m.weibo.cn/status/{status.idstr}",
-        author=author,
     )
     if status.retweeted_status is not None:
         target = f"weibo:{status.retweeted_status.idstr}"
@@ -157,16 +144,8 @@ def comment_records(comment: WeiboComment, handles: dict[str, str]) -> Iterator[
     """The Post of a comment, its author, and the status or comment it replies to."""
     post_id = f"weibo:{comment.idstr}"
     author = f"weibo:{comment.user.idstr}" if comment.user else None
-    at = _time(comment.created_at)
-    if comment.user is not None:
-        yield user_record(comment.user)
-    yield Post(
-        id=post_id,
-        platform="weibo",
-        text=comment.text,
-        created_at=at,
-        author=author,
-    )
+    at = ms_or_none(comment.created_at)
+    yield from _authored(comment)
     if comment.status is not None:
         yield from status_records(comment.status, handles)
     if comment.reply_comment is not None:
