@@ -57,6 +57,11 @@ def mid_to_id(mid: str) -> str:
     return "".join(digits).lstrip("0") or "0"
 
 
+def _profile_url(uid: str) -> str:
+    # Some crawled uids are the personal domain a user chose instead of the number.
+    return f"https://weibo.com/u/{uid}" if uid.isdigit() else f"https://weibo.com/{uid}"
+
+
 def _beijing_time(value: Any) -> Any:
     # The dataset writes local time in Beijing (UTC+8) without a zone.
     if isinstance(value, str):
@@ -146,7 +151,7 @@ def _original_records(original: CedOriginal, mid: str, uid: str) -> Iterator[Rec
         followers=user.followers,
         following=user.friends,
         verified=user.verified,
-        url=f"https://weibo.com/u/{uid}",
+        url=_profile_url(uid),
         created_at=ms_from_seconds(user.time) if user.time is not None else None,
         description=user.description if isinstance(user.description, str) else None,
         location=user.location,
@@ -211,7 +216,7 @@ def _repost_records(repost: CedRepost, parent: str) -> Iterator[Record]:
     author = f"weibo:{repost.uid}"
     target = f"weibo:{mid_to_id(parent)}"
     at = ms_from_datetime(repost.date)
-    yield Account(id=author, platform="weibo", url=f"https://weibo.com/u/{repost.uid}")
+    yield Account(id=author, platform="weibo", url=_profile_url(repost.uid))
     yield Post(
         id=post_id,
         platform="weibo",
