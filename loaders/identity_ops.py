@@ -188,15 +188,15 @@ async def link_account(
     kept as ``prior`` so :func:`unlink_account` can restore it.  Raises
     :class:`IdentityError` (``UNKNOWN_CUSTOMER``, ``UNKNOWN_ACCOUNT``).
     """
-    if not await store.read(READ_CUSTOMERS, {"ids": [customer]}):
+    target = await store.read(READ_CUSTOMERS, {"ids": [customer]})
+    if not target:
         raise IdentityError("UNKNOWN_CUSTOMER", f"no customer with id {customer!r}")
     if not await store.read(READ_ACCOUNTS, {"ids": [account]}):
         raise IdentityError("UNKNOWN_ACCOUNT", f"no account with id {account!r}")
     now = clock() if clock is not None else int(time.time() * 1000)
-    state = await load_state(store, [account], [])
+    # The target's accounts join the account's group: read them (and what hangs on them).
+    state = await load_state(store, [account, *(target[0]["accounts"] or ())], [])
     await read_customers(store, state, [customer])
-    for member in state.members[customer] - state.accounts.keys():
-        state.account(member)  # members outside the account's component: unaffected
     changes = Changes()
     vetoes = state.vetoes.get(account, set())
     if customer in vetoes:
