@@ -19,7 +19,8 @@ import contextlib
 import dataclasses
 import ipaddress
 import logging
-from collections.abc import AsyncIterator
+import signal
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import uvicorn
@@ -211,11 +212,11 @@ def create_app(
 
 
 async def _graphql_http(api: _Api, request: Request) -> Response:
+    if wants_graphiql(request):
+        return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
     media = JSON_MEDIA
     try:
         media = negotiate(request.headers.get("accept"))
-        if wants_graphiql(request):
-            return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
         principal = await _principal(api, request)
         if request.method == "GET":
             graphql_request = parse_get(request.query_params)
@@ -434,7 +435,7 @@ def serve(
     if not is_loopback(host):
         limits = dataclasses.replace(limits, require_keys=True)
     app = create_app(settings, engine=engine, api=limits)
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -444,3 +445,17 @@ def serve(
         lifespan="on",
         timeout_graceful_shutdown=10,
     )
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: a normal stop, as uvicorn.run has it
+        _Server(config).run()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, except that a SIGTERM ends the process normally once the graceful
+    shutdown it asked for is done (uvicorn re-raises it, which would kill the process
+    before the caller stops the embedded engine)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            yield
+            self._captured_signals = [s for s in self._captured_signals if s != signal.SIGTERM]
