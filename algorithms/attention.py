@@ -18,7 +18,7 @@ import numpy as np
 from algorithms.projection import FloatArray, IntArray, Projection
 from algorithms.yen import CostGraph, hops_to_goals
 
-__all__ = ["COST_SCALE", "AttentionGraph", "attention_graph"]
+__all__ = ["COST_SCALE", "AttentionGraph", "attention_graph", "clear_cache"]
 
 # Cost units per nat of −log p.  At 1e9 a 5-hop path of probabilities down to
 # 1e-9 costs ~1e11 units (far inside int64), and two costs differ only where the
@@ -91,6 +91,11 @@ def attention_graph(projection: Projection) -> AttentionGraph:
 
 
 _CACHE: weakref.WeakKeyDictionary[Projection, AttentionGraph] = weakref.WeakKeyDictionary()
+
+
+def clear_cache() -> None:
+    """Forget every attention graph built so far."""
+    _CACHE.clear()
 
 
 def _build(projection: Projection) -> AttentionGraph:

@@ -11,6 +11,7 @@ from collections import OrderedDict
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from algorithms import attention
 from algorithms.attention import AttentionGraph, attention_graph
 from algorithms.errors import BadParameter, UnknownBrand, UnknownTarget
 from algorithms.influence import influence
@@ -26,17 +27,21 @@ __all__ = [
     "HopEvidence",
     "PathParams",
     "PathsResult",
+    "clear_cache",
     "find_advocacy_paths",
 ]
 
-# What each id names: a Customer (with its accounts) and/or an Account.
+# What each id names: a Customer (with its accounts) and/or an Account; and
+# whether the brand exists (one round trip for every check a search needs).
 NODE_KINDS = Statement(
     "paths.node_kinds",
+    "OPTIONAL MATCH (b:Brand {id: $brand}) "
+    "WITH b IS NOT NULL AS brand "
     "UNWIND $ids AS id "
     "OPTIONAL MATCH (c:Customer {id: id}) "
     "OPTIONAL MATCH (a:Account {id: id}) "
     "OPTIONAL MATCH (c)-[:HAS_ACCOUNT]->(owned:Account) "
-    "RETURN id, c IS NOT NULL AS customer, a IS NOT NULL AS account, "
+    "RETURN id, brand, c IS NOT NULL AS customer, a IS NOT NULL AS account, "
     "collect(DISTINCT owned.id) AS accounts",
 )
 
@@ -180,10 +185,6 @@ async def find_advocacy_paths(store: GraphStore, params: PathParams) -> PathsRes
     kinds = await _node_kinds(store, params)
     target_kind = kinds[params.target]
     level: Level = "customer" if target_kind.customer else "account"
-    if params.brand is not None:
-        brands = await read_brand_ids(store)
-        if params.brand not in brands:
-            raise UnknownBrand(params.brand, brands[:20])
     projection = await project(
         store,
         level=level,
@@ -248,6 +249,12 @@ async def find_advocacy_paths(store: GraphStore, params: PathParams) -> PathsRes
     )
 
 
+def clear_cache() -> None:
+    """Forget the attention graphs and advocates kept between searches."""
+    attention.clear_cache()
+    _ADVOCATES.clear()
+
+
 class _Kind:
     __slots__ = ("account", "accounts", "customer")
 
@@ -261,7 +268,10 @@ async def _node_kinds(store: GraphStore, params: PathParams) -> dict[str, _Kind]
     roles = {params.target: "target"}
     if params.source is not None:
         roles[params.source] = "source"
-    rows = await store.read(NODE_KINDS, {"ids": list(roles)})
+    rows = await store.read(NODE_KINDS, {"ids": list(roles), "brand": params.brand})
+    if params.brand is not None and not (rows and rows[0]["brand"]):
+        brands = await read_brand_ids(store)
+        raise UnknownBrand(params.brand, brands[:20])
     kinds = {
         str(row["id"]): _Kind(
             bool(row["customer"]), bool(row["account"]), sorted(map(str, row["accounts"] or []))
