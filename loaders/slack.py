@@ -17,12 +17,13 @@ messages are events, not posts; only ``channel_join`` is used (for ``since``).
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
@@ -164,10 +165,20 @@ class _Export:
     def open(cls, source: Source) -> _Export | Reject:
         if source.path is not None and source.path.is_dir():
             export = cls(source.name)
-            for path in sorted(source.path.rglob("*.json")):
-                rel = path.relative_to(source.path).as_posix()
-                if rel.count("/") <= 1:
-                    export.files[rel] = Source.from_path(path)
+            # The root's lists and one folder level of day files (os.scandir: a big
+            # export has tens of thousands of files, and pathlib globbing is slow).
+            found: dict[str, str] = {}
+            with os.scandir(source.path) as top:
+                for entry in top:
+                    if entry.is_file() and entry.name.endswith(".json"):
+                        found[entry.name] = entry.path
+                    elif entry.is_dir():
+                        with os.scandir(entry.path) as days:
+                            for day in days:
+                                if day.is_file() and day.name.endswith(".json"):
+                                    found[f"{entry.name}/{day.name}"] = day.path
+            for rel in sorted(found):
+                export.files[rel] = Source.from_path(Path(found[rel]))
             return export
         try:
             data = source.read_bytes()
