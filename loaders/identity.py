@@ -68,6 +68,7 @@ from loaders.identity_graph import (
     merge_end,
     merged_customers,
     plan_order_views,
+    read_account_keys,
 )
 from loaders.pii import KEY_TYPES, BadKey, IdentityHasher, store_pii
 
@@ -174,7 +175,7 @@ class IdentityResolver:
                 elif isinstance(record, Placed):
                     placed.append(record)
                 plan.records.append(record)
-        if keys or explicit:
+        if (keys or explicit) and not await _known_already(store, keys, explicit):
             tokens = {t for account_keys in keys.values() for t in account_keys}
             state = await load_state(store, {*keys, *(e.account for e in explicit)}, tokens)
             for account_id, name in names.items():
@@ -494,6 +495,24 @@ def merged_into_updates(state: IdentityState, before: dict[str, set[str]]) -> di
         if merged is not None and state.members.get(customer):
             updates[customer] = None
     return updates
+
+
+async def _known_already(
+    store: GraphStore,
+    keys: dict[str, dict[str, tuple[str, str]]],
+    explicit: Sequence[IdentityLink],
+) -> bool:
+    """Whether the graph holds every key and stated link of the batch already (a reload):
+    then resolution has nothing to do, since every change to the identity graph leaves
+    it resolved."""
+    known = await read_account_keys(store, {*keys, *(e.account for e in explicit)})
+    for account_id, tokens in keys.items():
+        if account_id not in known or not known[account_id][0].issuperset(tokens):
+            return False
+    return all(
+        record.account in known and record.customer in known[record.account][1]
+        for record in explicit
+    )
 
 
 async def _plan_via_placed(store: GraphStore, placed: Sequence[Placed], changes: Changes) -> None:

@@ -47,6 +47,12 @@ READ_ACCOUNTS = Statement(
     "h.method AS method, h.evidence AS evidence, h.confidence AS confidence, h.at AS at, "
     "h.key AS key, h.prior AS prior",
 )
+READ_ACCOUNT_KEYS = Statement(
+    "identity.read_account_keys",
+    "UNWIND $ids AS aid MATCH (a:Account {id: aid}) "
+    "OPTIONAL MATCH (c:Customer)-[h:HAS_ACCOUNT]->(a) "
+    "RETURN a.id AS id, a.identity_keys AS keys, c.id AS customer, h.prior AS prior",
+)
 READ_CUSTOMERS = Statement(
     "identity.read_customers",
     "UNWIND $ids AS cid MATCH (c:Customer {id: cid}) "
@@ -233,6 +239,24 @@ async def load_state(
     for row in await store.read(READ_VETOES, {"ids": sorted(veto_id(a) for a in state.accounts)}):
         state.vetoes[row["account"]] = set(row["customers"] or ())
     return state
+
+
+async def read_account_keys(
+    store: GraphStore, account_ids: Iterable[str]
+) -> dict[str, tuple[frozenset[str], list[str]]]:
+    """Just the named accounts: their keys, and the customers of their link and of the
+    links it replaced (newest first)."""
+    found: dict[str, tuple[frozenset[str], list[str]]] = {}
+    for row in await store.read(READ_ACCOUNT_KEYS, {"ids": sorted(set(account_ids))}):
+        history: list[str] = []
+        if row["customer"] is not None:
+            history.append(row["customer"])
+            prior = Link.from_json(row["prior"]) if row["prior"] else None
+            while prior is not None:
+                history.append(prior.customer)
+                prior = prior.prior_link
+        found[row["id"]] = (frozenset(row["keys"] or ()), history)
+    return found
 
 
 async def read_customers(store: GraphStore, state: IdentityState, ids: Iterable[str]) -> None:
