@@ -240,6 +240,19 @@ async def accept_suggestion(
         if account not in rows:
             raise IdentityError("UNKNOWN_ACCOUNT", f"no account with id {account!r}")
     evidence = f"accepted suggestion {suggestion}: " + "; ".join(found.reasons)
+
+    async def link(customer: str, account: str) -> list[tuple[str, Link]]:
+        result = await link_account(
+            store,
+            customer=customer,
+            account=account,
+            evidence=evidence,
+            method="suggestion",
+            confidence=found.confidence,
+            clock=clock,
+        )
+        return result.linked
+
     a, b = found.accounts
     ca, cb = rows[a]["customer"], rows[b]["customer"]
     if ca is not None and ca == cb:
@@ -249,25 +262,7 @@ async def accept_suggestion(
         await store.write(
             ENSURE_CUSTOMER, {"id": target, "name": rows[a]["name"] or rows[b]["name"]}
         )
-        first = await link_account(
-            store,
-            customer=target,
-            account=a,
-            evidence=evidence,
-            method="suggestion",
-            confidence=found.confidence,
-            clock=clock,
-        )
-        second = await link_account(
-            store,
-            customer=target,
-            account=b,
-            evidence=evidence,
-            method="suggestion",
-            confidence=found.confidence,
-            clock=clock,
-        )
-        return LinkResult(target, [*first.linked, *second.linked])
+        return LinkResult(target, [*await link(target, a), *await link(target, b)])
     if ca is None or cb is None:
         target, other = (ca, b) if ca is not None else (cb, a)
     else:
@@ -278,15 +273,7 @@ async def accept_suggestion(
         target = min((ca, cb), key=lambda c: (-sizes.get(c, 0), c))
         other = b if target == ca else a
     assert target is not None
-    return await link_account(
-        store,
-        customer=target,
-        account=other,
-        evidence=evidence,
-        method="suggestion",
-        confidence=found.confidence,
-        clock=clock,
-    )
+    return LinkResult(target, await link(target, other))
 
 
 async def show_customer(store: GraphStore, customer: str) -> CustomerView:
