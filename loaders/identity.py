@@ -175,7 +175,10 @@ class IdentityResolver:
                 elif isinstance(record, Placed):
                     placed.append(record)
                 plan.records.append(record)
-        if (keys or explicit) and not await _known_already(store, keys, explicit):
+        # With SCRM_STORE_PII a reload may add raw values a keyless earlier load left out.
+        if (keys or explicit) and (
+            self.keep_pii or not await _known_already(store, keys, explicit)
+        ):
             tokens = {t for account_keys in keys.values() for t in account_keys}
             state = await load_state(store, {*keys, *(e.account for e in explicit)}, tokens)
             for account_id, name in names.items():
