@@ -71,11 +71,14 @@ POSTS = Statement(
     "AS activity",
 )
 # Posts about the brand: sentiment (decayed) for trust, engagement drawn, love.
-# A post about several brands counts once, with its mean sentiment.
+# A post about several brands counts once, with its mean sentiment.  The WITH
+# makes the engine start from the customer's posts, never from the brand's.
 BRAND_POSTS = Statement(
     "capital.brand_posts",
     "UNWIND $accounts AS aid "
-    "MATCH (:Account {id: aid})-[:POSTED]->(p:Post)-[r:ABOUT]->(b:Brand) "
+    "MATCH (:Account {id: aid})-[:POSTED]->(p:Post) "
+    "WITH aid, p "
+    "MATCH (p)-[r:ABOUT]->(b:Brand) "
     "WHERE $brand IS NULL OR b.id = $brand "
     "WITH aid, p, avg(coalesce(r.sentiment, p.sentiment)) AS s "
     "WITH aid, p, s, coalesce(p.created_at, $undated) AS t WHERE t <= $as_of "
@@ -120,7 +123,9 @@ TIES = Statement(
 )
 ORDERS = Statement(
     "capital.orders",
-    "UNWIND $ids AS cid MATCH (:Customer {id: cid})-[:PLACED]->(o:Order) "
+    "UNWIND $ids AS cid MATCH (c:Customer {id: cid}) "
+    "WITH cid, c "
+    "MATCH (c)-[:PLACED]->(o:Order) "
     "WHERE coalesce(o.created_at, $as_of) <= $as_of "
     "OPTIONAL MATCH (o)-[:OF_BRAND]->(b:Brand) "
     "WITH cid, o, collect(b.id) AS brands WHERE $brand IS NULL OR $brand IN brands "
