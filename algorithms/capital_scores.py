@@ -259,33 +259,21 @@ def score_customer(
         reach=reach,
         gravity=facts.love * reach,
         breakdown=CapitalBreakdown(
-            accounts=facts.accounts,
-            brand_posts=facts.brand_posts,
-            rated_posts=facts.rated_posts,
-            trust_weight=facts.trust_weight,
-            interactions_out=facts.interactions_out,
-            interactions_in=facts.interactions_in,
+            # Counts pass through as read; the derived parts are named here.
+            **{name: getattr(facts, name) for name in _FACTS_SHOWN},
             last_contact=last_contact,
             frequency=frequency,
             recency=recency,
             reciprocity=reciprocity,
             community=community,
-            communities=facts.communities,
-            member_since=facts.member_since,
-            posts=facts.posts,
-            posts_window=facts.posts_window,
-            engagements_window=facts.engagements_window,
-            endorsements=facts.endorsements,
-            followers=facts.followers,
-            engagers=facts.engagers,
             audience=audience,
-            engagement_drawn=facts.engagement_drawn,
-            orders=facts.orders,
-            order_value=facts.order_value,
-            currencies=facts.currencies,
-            last_order=facts.last_order,
         ),
     )
+
+
+_FACTS_SHOWN = tuple(
+    name for name in CapitalBreakdown.model_fields if name in CapitalFacts.__dataclass_fields__
+)
 
 
 def advocacy_stage(

@@ -185,14 +185,7 @@ async def find_advocacy_paths(store: GraphStore, params: PathParams) -> PathsRes
     kinds = await _node_kinds(store, params)
     target_kind = kinds[params.target]
     level: Level = "customer" if target_kind.customer else "account"
-    projection = await project(
-        store,
-        level=level,
-        platform=params.platform,
-        since=params.since,
-        until=params.until,
-        follows_weight=params.follows_weight,
-    )
+    projection = await _project(store, params, level, brand=None)
     graph = attention_graph(projection)
 
     def empty(reason: str, sources: list[str] | None = None) -> PathsResult:
@@ -246,6 +239,20 @@ async def find_advocacy_paths(store: GraphStore, params: PathParams) -> PathsRes
         max_hops=params.max_hops,
         paths=paths,
         graph_version=projection.version,
+    )
+
+
+async def _project(
+    store: GraphStore, params: PathParams, level: Level, *, brand: str | None
+) -> Projection:
+    return await project(
+        store,
+        level=level,
+        brand=brand,
+        platform=params.platform,
+        since=params.since,
+        until=params.until,
+        follows_weight=params.follows_weight,
     )
 
 
@@ -323,15 +330,7 @@ async def _advocates(store: GraphStore, graph: AttentionGraph, params: PathParam
     slot = _ADVOCATES.setdefault(store, OrderedDict())
     ids = slot.get(key)
     if ids is None:
-        scoped = await project(
-            store,
-            level=level,
-            brand=params.brand,
-            platform=params.platform,
-            since=params.since,
-            until=params.until,
-            follows_weight=params.follows_weight,
-        )
+        scoped = await _project(store, params, level, brand=params.brand)
         ids = _top_advocates(scoped, params.advocates)
         slot[key] = ids
         while len(slot) > _ADVOCATE_CACHE:
