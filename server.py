@@ -36,6 +36,7 @@ from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET, UnsetType
 
 from graph import (
     ConfigError,
@@ -343,7 +344,7 @@ class _Subscriptions(GraphQL[Context, None]):
         # real principal then; until that, the connection may do nothing.
         return self._api.context(Principal("viewer", key_id="pending"), request)
 
-    async def on_ws_connect(self, context: Context) -> None:
+    async def on_ws_connect(self, context: Context) -> UnsetType:
         params = context.connection_params or {}
         header = params.get("Authorization") or params.get("authorization")
         if header is None and context.request is not None:
@@ -354,6 +355,7 @@ class _Subscriptions(GraphQL[Context, None]):
             )
         except (Unauthenticated, ScrmError):
             raise ConnectionRejectionError() from None
+        return UNSET  # a plain connection_ack
 
 
 class _CountResponses:

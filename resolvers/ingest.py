@@ -13,11 +13,12 @@ import strawberry
 
 from graph.store import GraphStore
 from loaders.base import LoadOptions, Reject, Source
+from loaders.enrich import Enricher
 from loaders.identity import resolve_identities
 from loaders.registry import UnknownConnector, get_connector
 from loaders.writer import GraphWriter
 from resolvers.context import Info
-from resolvers.errors import BadInput
+from resolvers.errors import BadInput, NotAvailable
 from resolvers.ids import graph_id
 from schema.ingest_summary import IngestSummary
 
@@ -39,6 +40,8 @@ async def ingest_payload(
         spec = get_connector(connector)
     except UnknownConnector as exc:
         raise BadInput(f"connector: {exc}") from None
+    except ImportError:
+        raise NotAvailable(f"connector: {connector!r} is not installed here") from None
     if not payload.strip():
         raise BadInput("payload: is empty")
     options = LoadOptions(brand=brand, platform=platform)
@@ -50,10 +53,14 @@ async def ingest_payload(
             rejects.append(item)
         else:
             records.append(item)
+    enricher = Enricher()
+    await enricher.prepare(store)
+    enricher.check_brand(brand)
     resolved = await resolve_identities(store, records, source=source.name)
     kept = [r for r in resolved if not isinstance(r, Reject)]
     rejects += [r for r in resolved if isinstance(r, Reject)]
-    written = await GraphWriter(store).write(kept) if kept else {}
+    enriched = enricher.enrich(kept, options=options)
+    written = await GraphWriter(store).write(enriched) if enriched else {}
     summary = {
         "read": len(records) + len(rejects),
         "written": dict(written),

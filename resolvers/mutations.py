@@ -6,17 +6,21 @@ Every mutation needs the admin role (checked for the whole operation, see
 
 from __future__ import annotations
 
+import contextlib
+from typing import Any
+
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from graph.cypher import Statement
-from graph.model import Brand as BrandRecord
 from graph.version import BUMP_VERSION
+from loaders.brands import add_brand, match_existing_posts
 from loaders.identity_ops import link_account, unlink_account
-from loaders.writer import GraphWriter
 from resolvers.context import Info
 from resolvers.errors import BadInput, NotFound
 from resolvers.ids import graph_id, graph_ids
 from schema.account import Account
+from schema.add_brand_payload import AddBrandPayload
 from schema.brand import Brand
 from schema.customer import Customer
 from schema.identity_change import IdentityChange
@@ -31,6 +35,7 @@ __all__ = [
 MAX_TAGS = 50
 MAX_TAG_LENGTH = 64
 MAX_CUSTOMERS = 1000
+MAX_ALIASES = 200
 
 TAG_CUSTOMERS = Statement(
     "api.customers.tag",
@@ -38,6 +43,12 @@ TAG_CUSTOMERS = Statement(
     "WITH c, [t IN coalesce(c.tags, []) WHERE NOT t IN $remove] AS kept "
     "SET c.tags = kept + [t IN $add WHERE NOT t IN kept]",
 )
+
+
+def _forget(loader: DataLoader[str, Any], keys: list[str]) -> None:
+    for key in keys:
+        with contextlib.suppress(KeyError):  # not loaded yet
+            loader.clear(key)
 
 
 def _tags(values: list[str], argument: str) -> list[str]:
@@ -54,7 +65,7 @@ def _tags(values: list[str], argument: str) -> list[str]:
 
 async def _customers(info: Info, ids: list[str], argument: str) -> list[Customer]:
     loader = info.context.loaders.node("Customer")
-    loader.clear_many(ids)  # read what the mutation left, not what an earlier field saw
+    _forget(loader, ids)  # read what the mutation left, not what an earlier field saw
     found: list[Customer | None] = await loader.load_many(ids)
     missing = [key for key, customer in zip(ids, found, strict=True) if customer is None]
     if missing:
@@ -115,7 +126,7 @@ async def _change(
 ) -> IdentityChange:
     loaders = info.context.loaders
     wanted = [customer] + ([restored_to] if restored_to else [])
-    loaders.node("Customer").clear_many(wanted)
+    _forget(loaders.node("Customer"), wanted)
     people = await loaders.node("Customer").load_many(wanted)
     found: list[Account | None] = await loaders.node("Account").load_many(accounts)
     return IdentityChange(
@@ -126,19 +137,22 @@ async def _change(
 
 
 async def resolve_add_brand(
-    info: Info, id: str, name: str, aliases: list[str] | None = None
-) -> Brand:
-    """Add a brand (or update its name and aliases); posts using an alias become ABOUT it
-    as they are loaded."""
-    brand_id = id.strip()
-    if not brand_id or not name.strip():
-        raise BadInput("id, name: must not be empty")
-    cleaned = list(dict.fromkeys(a.strip() for a in aliases or [] if a.strip()))
-    record = BrandRecord(id=brand_id, name=name.strip(), aliases=cleaned)
-    await GraphWriter(info.context.store).write([record])
+    info: Info,
+    id: str,
+    name: str,
+    aliases: list[str] | None = None,
+    match_existing: bool = True,
+) -> AddBrandPayload:
+    """Add a brand or replace its name and aliases (@handles, #hashtags, keywords); with
+    ``matchExisting`` the posts already loaded that use an alias become ABOUT it too."""
+    if len(aliases or []) > MAX_ALIASES:
+        raise BadInput(f"aliases: at most {MAX_ALIASES} (got {len(aliases or [])})")
+    store = info.context.store
+    record = await add_brand(store, id, name, aliases or [])
+    matched = await match_existing_posts(store, record) if match_existing else 0
     loader = info.context.loaders.node("Brand")
-    loader.clear(brand_id)
-    brand: Brand | None = await loader.load(brand_id)
+    _forget(loader, [record.id])
+    brand: Brand | None = await loader.load(record.id)
     if brand is None:
-        raise NotFound(f"id: the brand {brand_id!r} was not stored")
-    return brand
+        raise NotFound(f"id: the brand {record.id!r} was not stored")
+    return AddBrandPayload(brand=brand, matched_posts=matched)
