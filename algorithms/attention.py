@@ -70,13 +70,6 @@ class AttentionGraph:
                     self._account_node[member] = node
         return self._account_node.get(account)
 
-    def attention_received(self) -> FloatArray:
-        """Σ over the people who engage with v of their attention share on v (per node)."""
-        p = self.projection
-        return np.bincount(p.dst, weights=self.probability, minlength=p.node_count).astype(
-            np.float64
-        )
-
 
 def attention_graph(projection: Projection) -> AttentionGraph:
     """The attention graph of a projection (built once per projection, then kept).
