@@ -5,6 +5,8 @@ Signals (each a probability-like strength; a pair's confidence is their noisy-or
 
 - ``same handle`` (0.6): the normalised handles (NFKC, case-folded, no ``@``,
   ``.``, ``_``, ``-``, spaces) are equal and at least 3 characters long;
+- ``similar handles`` (0.45): the handles differ only in trailing digits
+  (``wong_maya50`` / ``wong_maya508``), with at least 5 characters before them;
 - ``handle matches name`` (0.4): one account's handle is the other's normalised name;
 - ``similar names`` (up to 0.5): name similarity, CJK-aware - Chinese, Japanese and
   Korean names are compared as character sequences (no word boundaries: 李雷 / 李雷雷),
@@ -75,6 +77,7 @@ READ_SUGGESTION = Statement(
 
 _STRENGTH = {
     "same handle": 0.6,
+    "similar handles": 0.45,
     "handle matches name": 0.4,
     "similar names": 0.5,
     "shared group": 0.15,
@@ -119,6 +122,12 @@ def handle_key(handle: str | None) -> str:
     """A handle without case, ``@`` and separators."""
     text = unicodedata.normalize("NFKC", handle or "").casefold()
     return "".join(ch for ch in text if ch not in _HANDLE_DROP)
+
+
+def handle_stem(handle: str) -> str:
+    """A normalised handle without trailing digits, if at least 5 characters remain."""
+    stem = handle.rstrip("0123456789")
+    return stem if len(stem) >= 5 else ""
 
 
 def name_key(name: str | None) -> str:
@@ -245,6 +254,9 @@ def _blocks(account: _Account) -> set[str]:
     handle = handle_key(account.handle)
     if len(handle) >= 3:
         blocks.add(f"k:{handle}")
+    stem = handle_stem(handle)
+    if stem:
+        blocks.add(f"k:{stem}")
     name = name_key(account.name)
     if len(name) >= (2 if is_cjk(name) else 4):
         blocks.add(f"k:{name}")
@@ -262,6 +274,8 @@ def _reasons(a: _Account, b: _Account, groups: dict[str, set[str]]) -> list[tupl
     ha, hb = handle_key(a.handle), handle_key(b.handle)
     if len(ha) >= 3 and ha == hb:
         reasons.append((f"same handle {ha!r}", _STRENGTH["same handle"]))
+    elif handle_stem(ha) and handle_stem(ha) == handle_stem(hb):
+        reasons.append((f"similar handles ({ha}, {hb})", _STRENGTH["similar handles"]))
     elif (len(ha) >= 3 and ha == name_key(b.name)) or (len(hb) >= 3 and hb == name_key(a.name)):
         reasons.append(("handle matches name", _STRENGTH["handle matches name"]))
     similarity = name_similarity(a.name, b.name)

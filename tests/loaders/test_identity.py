@@ -447,3 +447,19 @@ async def test_real_connectors_contact_group_and_order_become_one_customer(
     _, edges = await snapshot(store)
     shop_part = {"shopify:customer:42", "shopify:order:1001"}
     assert [e for e in edges if not shop_part & {e[0], e[2]}] == before_order[1]
+
+
+async def test_handles_that_differ_in_trailing_digits_are_suggested(store: GraphStore) -> None:
+    await load(
+        store,
+        [
+            Account(id="twitter:9", platform="twitter", handle="wong_maya50", name="Maya Wong"),
+            Account(id="weibo:9", platform="weibo", handle="wong_maya508"),
+            Account(id="weibo:10", platform="weibo", handle="maya1"),  # stem too short
+            Account(id="reddit:t2_m", platform="reddit", handle="maya12"),
+        ],
+    )
+    (found,) = await suggest(store, min_confidence=0.3)
+    assert found.accounts == ("twitter:9", "weibo:9")
+    assert found.reasons == ["similar handles (wongmaya50, wongmaya508)"]
+    assert found.confidence == pytest.approx(0.45)
