@@ -20,7 +20,6 @@ from graph.cypher import Statement
 from graph.errors import ScrmError
 from graph.store import GraphStore
 from graph.version import BUMP_VERSION
-from loaders.identity import Resolution, merged_into_updates
 from loaders.identity_graph import (
     READ_ACCOUNTS,
     READ_CUSTOMERS,
@@ -31,6 +30,7 @@ from loaders.identity_graph import (
     plan_order_views,
     read_customers,
 )
+from loaders.identity_resolve import Resolution, merged_into_updates
 from loaders.identity_suggest import read_suggestion
 
 __all__ = [
