@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 from loaders.demo.activity import MIXES, ChannelPlan, plan_channel
 from loaders.demo.config import BRANDS, SOCIAL_PLATFORMS, Scale, reference_time, scale_for
@@ -101,8 +102,10 @@ def _truth(
     outputs: list[ChannelOutput],
 ) -> Truth:
     ids: dict[int, str] = {}
+    channel_ids: dict[int, str] = {}
     for output in outputs:
         ids.update(output.account_ids)
+        channel_ids.update(output.extra.get("communities", {}))
     communities = []
     advocates: list[TruthVoice] = []
     detractors: list[TruthVoice] = []
@@ -120,6 +123,7 @@ def _truth(
                 lang="zh" if c.lang == "zh" else "en",
                 hashtags=[t.lower() for t in tags],
                 channel=c.native_id or None,
+                community=channel_ids.get(c.index),
                 accounts=[ids[m] for m in c.members],
                 advocates=by_role.get("advocate", []),
                 detractors=by_role.get("detractor", []),
@@ -137,41 +141,10 @@ def _truth(
                     followers=a.followers,
                 )
                 (advocates if a.role == "advocate" else detractors).append(voice)
-    identities = []
-    for person in pop.people:
-        customer = crm.customers[person.shop_customer] if person.shop_customer is not None else None
-        if len(person.accounts) + (customer is not None) < 2:
-            continue
-        keys: list[str] = []
-        if person.similar_handles:
-            keys.append("handle")
-        if customer is not None:
-            if customer.phone and any(
-                person.phone in f.mobiles
-                for contact in crm.contacts
-                if contact.account in person.accounts
-                for f in contact.follow
-            ):
-                keys.append("phone")
-            if customer.email and (
-                pop.accounts[person.accounts[0]].platform == "slack" if person.accounts else False
-            ):
-                keys.append("email")
-        if not keys:
-            continue  # an order with nothing that ties it to the person's account
-        identities.append(
-            TruthIdentity(
-                person=f"p{person.index:06d}",
-                name=person.name,
-                match="suggested" if keys == ["handle"] else "strong",
-                keys=keys,  # type: ignore[arg-type]
-                accounts=[ids[a] for a in person.accounts],
-                shop_customer=f"shopify:customer:{customer.id}" if customer else None,
-                orders=[f"shopify:order:{o.id}" for o in customer.orders] if customer else [],
-            )
-        )
+    identities = _identities(pop, crm, ids)
     groups = [
         TruthGroup(
+            id=f"wechat-group:{g.chat_id}",
             chat_id=g.chat_id,
             name=g.name,
             brand=g.brand.id,
@@ -212,3 +185,33 @@ def _truth(
         counts=counts,
         files=files,
     )
+
+
+def _identities(pop: Population, crm: CrmPlan, ids: dict[int, str]) -> list[TruthIdentity]:
+    """People whose accounts and orders share a key (strong) or look alike (suggested)."""
+    remarked = {c.account: {m for f in c.follow for m in f.mobiles} for c in crm.contacts}
+    identities = []
+    for person in pop.people:
+        customer = crm.customers[person.shop_customer] if person.shop_customer is not None else None
+        keys: list[Literal["unionid", "phone", "email", "handle"]] = []
+        if person.similar_handles:
+            keys.append("handle")
+        if customer is not None and person.accounts:
+            if customer.phone and any(person.phone in remarked.get(a, ()) for a in person.accounts):
+                keys.append("phone")
+            if customer.email and any(pop.accounts[a].platform == "slack" for a in person.accounts):
+                keys.append("email")
+        if not keys:
+            continue  # one account, or an order nothing ties to the person's accounts
+        identities.append(
+            TruthIdentity(
+                person=f"p{person.index:06d}",
+                name=person.name,
+                match="suggested" if keys == ["handle"] else "strong",
+                keys=keys,
+                accounts=[ids[a] for a in person.accounts],
+                shop_customer=f"shopify:customer:{customer.id}" if customer else None,
+                orders=[f"shopify:order:{o.id}" for o in customer.orders] if customer else [],
+            )
+        )
+    return identities

@@ -1,5 +1,6 @@
 """Render the Reddit plan as Reddit API listings, one subreddit per planted community.
 
+``r_<sub>-about.json`` is the subreddit itself (``/r/<sub>/about``, a ``t5``);
 ``r_<sub>-new-NNNN.json`` are ``/r/<sub>/new`` pages of ``t3`` submissions and
 ``r_<sub>-comments-NNNN.json`` are ``/r/<sub>/comments`` pages of ``t1`` comments
 (``parent_id``, ``link_id``, ``author_fullname``), 100 things a page, newest first.
@@ -14,7 +15,15 @@ from typing import Any
 from loaders.demo.activity import ORIGINAL, REPLY, ChannelPlan
 from loaders.demo.ids import base36
 from loaders.demo.people import Population
-from loaders.demo.render import ChannelOutput, body, brand_of, community_of, pages, write_json
+from loaders.demo.render import (
+    ChannelOutput,
+    body,
+    brand_of,
+    community_of,
+    engagement_counts,
+    pages,
+    write_json,
+)
 from loaders.demo.text import render
 
 __all__ = ["write_reddit"]
@@ -26,6 +35,10 @@ def _thing_id(plan: ChannelPlan, i: int) -> str:
     # Base36 ids grow with time; submissions and comments have separate sequences.
     base = 36**5 * 20 if plan.kind[i] == ORIGINAL else 36**6 * 20
     return base36(base + i * 7 + plan.bits[i] % 7)
+
+
+def _subreddit_id(community: int) -> str:
+    return base36(36**4 * 3 + community * 7919)
 
 
 def _fullname(plan: ChannelPlan, i: int) -> str:
@@ -44,8 +57,7 @@ class _Reddit:
 
     def subreddit(self, i: int) -> tuple[str, str]:
         community = community_of(self.pop, self.plan, self.plan.root[i])
-        sub = community.native_id
-        return sub, "t5_" + base36(36**4 * 3 + community.index * 7919)
+        return community.native_id, "t5_" + _subreddit_id(community.index)
 
     def title(self, i: int) -> str:
         plan = self.plan
@@ -172,6 +184,33 @@ def write_reddit(out: Path, root: Path, pop: Population, plan: ChannelPlan) -> C
     for i in range(len(plan) - 1, -1, -1):
         sub, _ = rd.subreddit(i)
         by_sub[sub][0 if plan.kind[i] == ORIGINAL else 1].append(i)
+    for community in pop.platform_communities("reddit"):
+        sub = community.native_id
+        sub_id = _subreddit_id(community.index)
+        path = out / f"r_{sub}-about.json"
+        write_json(
+            path,
+            {
+                "kind": "t5",
+                "data": {
+                    "id": sub_id,
+                    "name": f"t5_{sub_id}",
+                    "display_name": sub,
+                    "display_name_prefixed": f"r/{sub}",
+                    "title": community.name,
+                    "public_description": f"{community.theme.name_en} in "
+                    f"{community.name.split(' · ')[-1]}: {community.brand.name} and more.",
+                    "subscribers": len(community.members) * 9,
+                    "created_utc": float(pop.start_ms // 1000 - 86_400 * 400),
+                    "subreddit_type": "public",
+                    "url": f"/r/{sub}/",
+                    "over18": False,
+                    "lang": "en",
+                },
+            },
+        )
+        result.file(path, root).add("t5", 1)
+        result.extra.setdefault("communities", {})[community.index] = f"reddit:t5_{sub_id}"
     for sub, (submissions, comments) in by_sub.items():
         for listing, items, render_thing in (
             ("new", submissions, rd.submission),
@@ -186,10 +225,9 @@ def write_reddit(out: Path, root: Path, pop: Population, plan: ChannelPlan) -> C
                 entry.add("t3" if listing == "new" else "t1", len(chunk))
     counts = result.counts
     counts["accounts"] = len(pop.by_platform.get("reddit", []))
-    counts["posts"] = len(plan)
+    counts.update(engagement_counts(plan))
     counts["submissions"] = plan.count(ORIGINAL)
     counts["comments"] = plan.count(REPLY)
-    counts["replies"] = plan.count(REPLY)
-    counts["shares"] = counts["quotes"] = counts["likes"] = counts["mentions"] = 0
+    counts["mentions"] = 0
     counts["about_brand"] = sum(1 for i in range(len(plan)) if plan.brand[i] >= 0)
     return result

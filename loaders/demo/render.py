@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from loaders.demo.activity import ORIGINAL, QUOTE, REPLY, ChannelPlan
+from loaders.demo.activity import ORIGINAL, QUOTE, REPLY, SHARE, ChannelPlan
 from loaders.demo.config import BRANDS, BrandSpec
 from loaders.demo.people import Community, Population
 from loaders.demo.text import TONE_KIND, pick, render
@@ -17,16 +18,23 @@ from loaders.demo.text import TONE_KIND, pick, render
 __all__ = [
     "ChannelOutput",
     "FileCounts",
+    "Memo",
     "body",
     "brand_of",
     "dump",
+    "engagement_counts",
     "hashtags",
     "iso_ms",
+    "json_array",
+    "json_object",
     "pages",
+    "splice",
     "weibo_time",
     "write_json",
 ]
 
+K = TypeVar("K")
+V = TypeVar("V")
 CHINA = timezone(timedelta(hours=8))
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -41,9 +49,47 @@ def write_json(path: Path, obj: Any) -> None:
     path.write_text(dump(obj) + "\n", encoding="utf-8")
 
 
+def splice(obj: dict[str, Any], **encoded: str) -> str:
+    """The JSON of ``obj`` with members whose values are already JSON text appended.
+
+    Renderers encode what repeats (a user inside every tweet page, a status inside
+    every comment on it) once and splice it in, rather than encoding it again."""
+    head = dump(obj)
+    if head == "{}":
+        return json_object(**encoded)
+    return head[:-1] + "".join(f',"{key}":{value}' for key, value in encoded.items()) + "}"
+
+
+def json_array(items: Iterable[str]) -> str:
+    """A JSON array of items that are already JSON text."""
+    return "[" + ",".join(items) + "]"
+
+
+def json_object(**encoded: str) -> str:
+    """A JSON object of members whose values are already JSON text."""
+    return "{" + ",".join(f'"{key}":{value}' for key, value in encoded.items()) + "}"
+
+
+class Memo(Generic[K, V]):
+    """A dict that forgets everything when it grows past ``limit`` (bounded memory;
+    renderers walk posts in time order, so what they need again is recent)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.data: dict[K, V] = {}
+
+    def get(self, key: K, make: Callable[[K], V]) -> V:
+        value = self.data.get(key)
+        if value is None:
+            if len(self.data) >= self.limit:
+                self.data.clear()
+            value = self.data[key] = make(key)
+        return value
+
+
 def iso_ms(ms: int) -> str:
     """``2026-03-01T12:34:56.000Z`` (X API v2)."""
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(ms // 1000))
 
 
 def weibo_time(ms: int) -> str:
@@ -92,6 +138,27 @@ def hashtags(pop: Population, plan: ChannelPlan, i: int) -> list[str]:
     if brand is not None and (bits >> 8) % 2 == 0:
         tags.append(brand.hashtag_zh if zh else brand.hashtag_en)
     return tags
+
+
+def engagement_counts(plan: ChannelPlan) -> dict[str, int]:
+    """Posts by kind, and the distinct (account, post) pairs each engagement type makes
+    (replying twice to one post is one REPLIED relationship)."""
+    pairs: dict[int, set[tuple[int, int]]] = {REPLY: set(), SHARE: set(), QUOTE: set()}
+    for i in range(len(plan)):
+        kind = plan.kind[i]
+        if kind != ORIGINAL:
+            pairs[kind].add((plan.author[i], plan.parent[i]))
+    return {
+        "posts": len(plan),
+        "replies": plan.count(REPLY),
+        "shares": plan.count(SHARE),
+        "quotes": plan.count(QUOTE),
+        "likes": len(plan.like_post),
+        "replied_pairs": len(pairs[REPLY]),
+        "shared_pairs": len(pairs[SHARE]),
+        "quoted_pairs": len(pairs[QUOTE]),
+        "planted_mentions": sum(len(m) for m in plan.mentions.values()),
+    }
 
 
 def pages(indices: list[int], size: int) -> Iterator[list[int]]:

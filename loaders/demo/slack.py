@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from loaders.demo.activity import ORIGINAL, REPLY, ChannelPlan
+from loaders.demo.activity import REPLY, ChannelPlan
 from loaders.demo.ids import slack_ts
 from loaders.demo.people import Account, Population
-from loaders.demo.render import ChannelOutput, body, community_of, write_json
+from loaders.demo.render import ChannelOutput, body, community_of, engagement_counts, write_json
 
 __all__ = ["write_slack"]
 
@@ -170,6 +170,7 @@ def write_slack(out: Path, root: Path, pop: Population, plan: ChannelPlan) -> Ch
     for community in communities:
         name = _channel_name(community.name)
         names[community.index] = name
+        result.extra.setdefault("communities", {})[community.index] = f"slack:{community.native_id}"
         members = [pop.accounts[m] for m in community.members]
         creator = min(members, key=lambda a: a.created_at)
         channels.append(
@@ -207,14 +208,8 @@ def write_slack(out: Path, root: Path, pop: Population, plan: ChannelPlan) -> Ch
     counts = result.counts
     counts["accounts"] = len(accounts)
     counts["channels"] = len(channels)
-    counts["posts"] = len(plan)
-    counts["replies"] = plan.count(REPLY)
-    counts["shares"] = counts["quotes"] = 0
-    counts["likes"] = len(plan.like_post)
-    counts["mentions"] = sum(len(m) for m in plan.mentions.values())
-    counts["planted_mentions"] = counts["mentions"]
+    counts.update(engagement_counts(plan))
+    counts["mentions"] = counts["planted_mentions"]
     counts["about_brand"] = sum(1 for i in range(len(plan)) if plan.brand[i] >= 0)
-    counts["threads"] = sum(
-        1 for i in range(len(plan)) if plan.kind[i] == ORIGINAL and i in sl.thread
-    )
+    counts["threads"] = len(sl.thread)
     return result

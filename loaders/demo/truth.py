@@ -37,6 +37,9 @@ class TruthCommunity(_Model):
     channel: str | None = Field(
         None, description="native channel id when the community is one (subreddit, Slack channel)"
     )
+    community: str | None = Field(
+        None, description="the graph's Community id for that channel (reddit:t5_…, slack:C…)"
+    )
     accounts: list[str]
     advocates: list[str]
     detractors: list[str]
@@ -70,6 +73,7 @@ class TruthIdentity(_Model):
 class TruthGroup(_Model):
     """A WeChat Work customer group chat and its external members."""
 
+    id: str = Field(description="the graph's Community id, wechat-group:<chat_id>")
     chat_id: str
     name: str
     brand: str

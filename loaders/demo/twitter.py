@@ -19,11 +19,15 @@ from loaders.demo.ids import tweet_id
 from loaders.demo.people import Account, Population
 from loaders.demo.render import (
     ChannelOutput,
+    Memo,
     body,
     brand_of,
     dump,
+    engagement_counts,
     hashtags,
     iso_ms,
+    json_array,
+    json_object,
     pages,
 )
 
@@ -55,15 +59,17 @@ class _Twitter:
         self.posts_by: dict[int, int] = {}
         for author in plan.author:
             self.posts_by[author] = self.posts_by.get(author, 0) + 1
-        self._text: dict[int, str] = {}
+        self._text: Memo[int, str] = Memo(50_000)
+        self._tweets: Memo[int, tuple[str, tuple[int, ...]]] = Memo(30_000)
+        self._users: Memo[int, str] = Memo(1_000_000)
 
     def tid(self, i: int) -> str:
         return tweet_id(self.plan.time[i], i)
 
     def text(self, i: int) -> str:
-        cached = self._text.get(i)
-        if cached is not None:
-            return cached
+        return self._text.get(i, self._make_text)
+
+    def _make_text(self, i: int) -> str:
         plan, pop = self.plan, self.pop
         kind = plan.kind[i]
         if kind == SHARE:
@@ -72,19 +78,30 @@ class _Twitter:
             text = f"RT @{original.handle}: {self.text(parent)}"
             if len(text) > 140:  # v2 returns retweets truncated, cut at a word
                 text = text[: text.rfind(" ", 0, 139)] + "…"
-        else:
-            parts = [body(pop, plan, i)]
-            if kind == REPLY:
-                parts.insert(0, "@" + pop.accounts[plan.author[plan.parent[i]]].handle)
-            parts += ["#" + tag for tag in hashtags(pop, plan, i)]
-            parts += ["@" + pop.accounts[m].handle for m in plan.mentions.get(i, ())]
-            if kind == QUOTE:
-                parts.append("https://t.co/" + _short(plan.bits[i]))
-            text = " ".join(parts)
-        if len(self._text) > 50_000:
-            self._text.clear()
-        self._text[i] = text
-        return text
+            return text
+        parts = [body(pop, plan, i)]
+        if kind == REPLY:
+            parts.insert(0, "@" + pop.accounts[plan.author[plan.parent[i]]].handle)
+        parts += ["#" + tag for tag in hashtags(pop, plan, i)]
+        parts += ["@" + pop.accounts[m].handle for m in plan.mentions.get(i, ())]
+        if kind == QUOTE:
+            parts.append("https://t.co/" + _short(plan.bits[i]))
+        return " ".join(parts)
+
+    def tweet_json(self, i: int) -> tuple[str, tuple[int, ...]]:
+        """Tweet ``i`` as JSON text, and the accounts its entities mention."""
+        return self._tweets.get(i, self._encode_tweet)
+
+    def _encode_tweet(self, i: int) -> tuple[str, tuple[int, ...]]:
+        tweet = self.tweet(i)
+        mentioned = tuple(
+            self.by_handle[m["username"].lower()].index
+            for m in tweet.get("entities", {}).get("mentions", [])
+        )
+        return dump(tweet), mentioned
+
+    def user_json(self, index: int) -> str:
+        return self._users.get(index, lambda k: dump(self.user(self.pop.accounts[k])))
 
     def tweet(self, i: int) -> dict[str, Any]:
         plan, pop = self.plan, self.pop
@@ -190,58 +207,60 @@ class _Twitter:
             "verified": account.role == "influencer" and account.followers > 100_000,
         }
 
-    def page(self, chunk: list[int], next_token: str | None, query: str) -> dict[str, Any]:
-        plan, pop = self.plan, self.pop
-        users: dict[int, Account] = {}
+    def _twarc(self, url: str) -> str:
+        return dump({"url": url, "version": "2.14.0", "retrieved_at": self.retrieved})
+
+    def page(self, chunk: list[int], next_token: str | None, query: str) -> tuple[str, int, int]:
+        """A search page as JSON text, with how many users and tweets it includes."""
+        plan = self.plan
+        users: dict[int, None] = {}
         referenced: dict[int, None] = {}
         data = []
         for i in chunk:
-            tweet = self.tweet(i)
-            data.append(tweet)
-            users.setdefault(plan.author[i], pop.accounts[plan.author[i]])
-            for m in tweet.get("entities", {}).get("mentions", []):
-                who = self.by_handle[m["username"].lower()]
-                users.setdefault(who.index, who)
+            text, mentioned = self.tweet_json(i)
+            data.append(text)
+            users.setdefault(plan.author[i])
+            for who in mentioned:
+                users.setdefault(who)
             if plan.parent[i] >= 0:
                 referenced.setdefault(plan.parent[i])
         for p in referenced:
-            users.setdefault(plan.author[p], pop.accounts[plan.author[p]])
-        includes: dict[str, Any] = {"users": [self.user(a) for a in users.values()]}
+            users.setdefault(plan.author[p])
+        includes = {"users": json_array(self.user_json(a) for a in users)}
         if referenced:
-            includes["tweets"] = [self.tweet(p) for p in referenced]
+            includes["tweets"] = json_array(self.tweet_json(p)[0] for p in referenced)
         meta: dict[str, Any] = {
-            "newest_id": data[0]["id"],
-            "oldest_id": data[-1]["id"],
-            "result_count": len(data),
+            "newest_id": self.tid(chunk[0]),
+            "oldest_id": self.tid(chunk[-1]),
+            "result_count": len(chunk),
         }
         if next_token:
             meta["next_token"] = next_token
-        return {
-            "data": data,
-            "includes": includes,
-            "meta": meta,
-            "__twarc": {
-                "url": "https://api.twitter.com/2/tweets/search/all?"
-                + _EXPANSIONS
-                + "&max_results=100&query="
-                + quote(query, safe=""),
-                "version": "2.14.0",
-                "retrieved_at": self.retrieved,
-            },
-        }
+        url = (
+            "https://api.twitter.com/2/tweets/search/all?"
+            + _EXPANSIONS
+            + "&max_results=100&query="
+            + quote(query, safe="")
+        )
+        text = json_object(
+            data=json_array(data),
+            includes=json_object(**includes),
+            meta=dump(meta),
+            __twarc=self._twarc(url),
+        )
+        return text, len(users), len(referenced)
 
-    def liking_page(self, post: int, likers: list[int]) -> dict[str, Any]:
-        return {
-            "data": [self.user(self.pop.accounts[a]) for a in likers],
-            "meta": {"result_count": len(likers)},
-            "__twarc": {
-                "url": f"https://api.twitter.com/2/tweets/{self.tid(post)}/liking_users?"
-                + _USER_FIELDS
-                + "&max_results=100",
-                "version": "2.14.0",
-                "retrieved_at": self.retrieved,
-            },
-        }
+    def liking_page(self, post: int, likers: list[int]) -> str:
+        url = (
+            f"https://api.twitter.com/2/tweets/{self.tid(post)}/liking_users?"
+            + _USER_FIELDS
+            + "&max_results=100"
+        )
+        return json_object(
+            data=json_array(self.user_json(a) for a in likers),
+            meta=dump({"result_count": len(likers)}),
+            __twarc=self._twarc(url),
+        )
 
 
 def _short(bits: int) -> str:
@@ -269,12 +288,12 @@ def write_twitter(
         with path.open("w", encoding="utf-8") as fh:
             for k, chunk in enumerate(chunks[start : start + PAGES_PER_FILE], start=start):
                 token = _short(plan.bits[chunk[-1]] ^ k) if k + 1 < len(chunks) else None
-                page = tw.page(chunk, token, query)
-                fh.write(dump(page) + "\n")
+                page, n_users, n_tweets = tw.page(chunk, token, query)
+                fh.write(page + "\n")
                 entry.add("pages")
-                entry.add("tweets", len(page["data"]))
-                entry.add("includes.users", len(page["includes"]["users"]))
-                entry.add("includes.tweets", len(page["includes"].get("tweets", [])))
+                entry.add("tweets", len(chunk))
+                entry.add("includes.users", n_users)
+                entry.add("includes.tweets", n_tweets)
     if likes and len(plan.like_post):
         by_post: dict[int, list[int]] = {}
         for post, liker in zip(plan.like_post, plan.like_account, strict=True):
@@ -287,7 +306,7 @@ def write_twitter(
                 for post in liked[start : start + PAGES_PER_FILE * 5]:
                     likers = by_post[post]
                     for chunk in pages(likers, PAGE_SIZE):
-                        fh.write(dump(tw.liking_page(post, chunk)) + "\n")
+                        fh.write(tw.liking_page(post, chunk) + "\n")
                         entry.add("pages")
                         entry.add("users", len(chunk))
     _count(result, pop, plan, tw, likes)
@@ -299,22 +318,17 @@ def _count(
 ) -> None:
     counts = result.counts
     counts["accounts"] = len(pop.by_platform.get("twitter", []))
-    counts["posts"] = len(plan)
-    counts["replies"] = plan.count(REPLY)
-    counts["shares"] = plan.count(SHARE)
-    counts["quotes"] = plan.count(QUOTE)
-    counts["likes"] = len(plan.like_post) if likes else 0
+    counts.update(engagement_counts(plan))
+    if not likes:
+        counts["likes"] = 0
+    # Distinct @handles per tweet, as entities.mentions lists them; a retweet's leading
+    # "RT @x:" names whose tweet it repeats, not a mention.
     mentions = 0
-    mention_pairs = 0
     for i in range(len(plan)):
         text = tw.text(i)
-        found = {
-            m.group(2).lower()
-            for m in _TOKEN.finditer(text)
-            if m.group(1) == "@" and m.group(2).lower() in tw.by_handle
-        }
-        mentions += len(found)
-        mention_pairs += len(plan.mentions.get(i, ()))
-    counts["mentions"] = mentions  # every @handle in a tweet's entities, replies' included
-    counts["planted_mentions"] = mention_pairs
+        if plan.kind[i] == SHARE:
+            text = text.split(":", 1)[1]
+        found = {m.group(2).lower() for m in _TOKEN.finditer(text) if m.group(1) == "@"}
+        mentions += len(found & tw.by_handle.keys())
+    counts["mentions"] = mentions
     counts["about_brand"] = sum(1 for i in range(len(plan)) if brand_of(plan, i) is not None)

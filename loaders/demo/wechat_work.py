@@ -1,11 +1,10 @@
 """Render the WeChat Work plan as 企业微信 external-contact API responses.
 
+- ``externalcontact_get-NNNN.jsonl``: ``externalcontact/get`` bodies, one per line,
+  for contacts someone tagged (``follow_user`` with tag names, remarks, ``remark_mobiles``);
 - ``batch_get_by_user-<userid>-NNNN.json``: ``externalcontact/batch/get_by_user``
-  pages per employee (``external_contact_list`` of ``external_contact`` +
-  ``follow_info`` with ``tag_id``, ``remark_mobiles``), ``next_cursor``;
-- ``get-<external_userid>.json``: ``externalcontact/get`` for contacts two
-  employees follow (``follow_user`` with tag names);
-- ``get_corp_tag_list.json``: the tag ids' names;
+  pages per employee for the untagged contacts (``external_contact_list`` of
+  ``external_contact`` + ``follow_info``), ``next_cursor``;
 - ``groupchat_get-<chat_id>.json``: ``externalcontact/groupchat/get`` per customer
   group (``member_list`` with ``type``, ``unionid``, ``invitor``; ``admin_list``).
 """
@@ -17,12 +16,12 @@ from typing import Any
 
 from loaders.demo.crm import TAG_GROUPS, CrmPlan, FollowUser, WeChatContact
 from loaders.demo.people import Population
-from loaders.demo.render import ChannelOutput, write_json
+from loaders.demo.render import ChannelOutput, dump, write_json
 
 __all__ = ["write_wechat_work"]
 
 PAGE_SIZE = 100
-MAX_GET_FILES = 300
+GET_PER_FILE = 1000
 _AVATAR = "http://wx.qlogo.cn/mmhead/{}/0"
 
 
@@ -91,32 +90,6 @@ class _WeCom:
             user["state"] = follow.state
         return user
 
-    def corp_tags(self, created: int) -> dict[str, Any]:
-        return {
-            "errcode": 0,
-            "errmsg": "ok",
-            "tag_group": [
-                {
-                    "group_id": self.group_ids[group_name],
-                    "group_name": group_name,
-                    "create_time": created,
-                    "order": k,
-                    "deleted": False,
-                    "tag": [
-                        {
-                            "id": self.tag_ids[(group_name, name)],
-                            "name": name,
-                            "create_time": created,
-                            "order": j,
-                            "deleted": False,
-                        }
-                        for j, name in enumerate(names)
-                    ],
-                }
-                for k, (group_name, names) in enumerate(TAG_GROUPS)
-            ],
-        }
-
 
 def write_wechat_work(out: Path, root: Path, pop: Population, crm: CrmPlan) -> ChannelOutput:
     """Write contacts (batch and single responses), the tag list and group chats."""
@@ -125,19 +98,35 @@ def write_wechat_work(out: Path, root: Path, pop: Population, crm: CrmPlan) -> C
     result = ChannelOutput("wechat-work")
     for index in pop.by_platform.get("wechat", []):
         result.account_ids[index] = f"wechat:{pop.accounts[index].native_id}"
-    tags_path = out / "get_corp_tag_list.json"
-    write_json(tags_path, wc.corp_tags(pop.start_ms // 1000))
-    result.file(tags_path, root).add("tags", len(wc.tag_ids))
+    # Contacts someone tagged come as externalcontact/get bodies (follow_user tags carry
+    # names), one per line; untagged ones as batch/get_by_user pages per employee.
+    tagged = [c for c in crm.contacts if any(f.tags for f in c.follow)]
+    untagged = [c for c in crm.contacts if not any(f.tags for f in c.follow)]
+    for number, start in enumerate(range(0, len(tagged), GET_PER_FILE), start=1):
+        path = out / f"externalcontact_get-{number:04d}.jsonl"
+        chunk = tagged[start : start + GET_PER_FILE]
+        lines = [
+            dump(
+                {
+                    "errcode": 0,
+                    "errmsg": "ok",
+                    "external_contact": wc.external_contact(contact),
+                    "follow_user": [wc.follow_user(f) for f in contact.follow],
+                }
+            )
+            for contact in chunk
+        ]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result.file(path, root).add("external_contacts", len(chunk))
     by_employee: dict[int, list[tuple[WeChatContact, FollowUser]]] = {}
-    for contact in crm.contacts:
+    for contact in untagged:
         for follow in contact.follow:
             by_employee.setdefault(follow.employee, []).append((contact, follow))
     for employee, pairs in sorted(by_employee.items()):
         userid = crm.employees[employee].userid
-        chunks = [pairs[k : k + PAGE_SIZE] for k in range(0, len(pairs), PAGE_SIZE)]
-        for number, chunk in enumerate(chunks, start=1):
+        pages = [pairs[k : k + PAGE_SIZE] for k in range(0, len(pairs), PAGE_SIZE)]
+        for number, page in enumerate(pages, start=1):
             path = out / f"batch_get_by_user-{userid}-{number:04d}.json"
-            last = number == len(chunks)
             write_json(
                 path,
                 {
@@ -145,29 +134,15 @@ def write_wechat_work(out: Path, root: Path, pop: Population, crm: CrmPlan) -> C
                     "errmsg": "ok",
                     "external_contact_list": [
                         {
-                            "external_contact": wc.external_contact(c),
-                            "follow_info": wc.follow_info(f),
+                            "external_contact": wc.external_contact(contact),
+                            "follow_info": wc.follow_info(info),
                         }
-                        for c, f in chunk
+                        for contact, info in page
                     ],
-                    "next_cursor": "" if last else pop.ids.hex(32),
+                    "next_cursor": "" if number == len(pages) else pop.ids.hex(32),
                 },
             )
-            result.file(path, root).add("external_contacts", len(chunk))
-    singles = [c for c in crm.contacts if len(c.follow) > 1][:MAX_GET_FILES]
-    for contact in singles:
-        native = pop.accounts[contact.account].native_id
-        path = out / f"get-{native}.json"
-        write_json(
-            path,
-            {
-                "errcode": 0,
-                "errmsg": "ok",
-                "external_contact": wc.external_contact(contact),
-                "follow_user": [wc.follow_user(f) for f in contact.follow],
-            },
-        )
-        result.file(path, root).add("external_contacts", 1)
+            result.file(path, root).add("external_contacts", len(page))
     members_total = 0
     for group in crm.groups:
         members: list[dict[str, Any]] = []

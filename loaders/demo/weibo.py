@@ -15,7 +15,19 @@ from typing import Any
 from loaders.demo.activity import REPLY, SHARE, ChannelPlan
 from loaders.demo.ids import weibo_mid
 from loaders.demo.people import Account, Population
-from loaders.demo.render import ChannelOutput, body, hashtags, pages, weibo_time, write_json
+from loaders.demo.render import (
+    ChannelOutput,
+    Memo,
+    body,
+    dump,
+    engagement_counts,
+    hashtags,
+    json_array,
+    json_object,
+    pages,
+    splice,
+    weibo_time,
+)
 from loaders.demo.text import pick
 
 __all__ = ["write_weibo"]
@@ -38,15 +50,16 @@ class _Weibo:
         self.counts: dict[int, int] = {}
         for author in plan.author:
             self.counts[author] = self.counts.get(author, 0) + 1
-        self._users: dict[int, dict[str, Any]] = {}
+        self._users: Memo[int, str] = Memo(1_000_000)
+        self._statuses: Memo[int, str] = Memo(30_000)
 
     def mid(self, i: int) -> str:
         return weibo_mid(self.plan.time[i], i)
 
+    def user_json(self, index: int) -> str:
+        return self._users.get(index, lambda k: dump(self.user(self.pop.accounts[k])))
+
     def user(self, account: Account) -> dict[str, Any]:
-        cached = self._users.get(account.index)
-        if cached is not None:
-            return cached
         community = self.pop.communities[account.community]
         city = community.name.split(" · ")[-1]
         province, city_code = _PROVINCES.get(city, ("44", "3"))
@@ -83,9 +96,6 @@ class _Weibo:
             "bi_followers_count": min(account.followers, account.following) // 3,
             "lang": "zh-cn",
         }
-        if len(self._users) > 20_000:
-            self._users.clear()
-        self._users[account.index] = user
         return user
 
     def text(self, i: int) -> str:
@@ -99,7 +109,10 @@ class _Weibo:
             words = f"回复@{pop.accounts[plan.author[plan.parent[i]]].handle}:{words}"
         return tags + words
 
-    def status(self, i: int, *, with_source: bool = True) -> dict[str, Any]:
+    def status_json(self, i: int) -> str:
+        return self._statuses.get(i, self._encode_status)
+
+    def _encode_status(self, i: int, *, with_source: bool = True) -> str:
         plan = self.plan
         mid = self.mid(i)
         status: dict[str, Any] = {
@@ -115,18 +128,18 @@ class _Weibo:
             "in_reply_to_user_id": "",
             "in_reply_to_screen_name": "",
             "geo": None,
-            "user": self.user(self.pop.accounts[plan.author[i]]),
             "reposts_count": plan.shares[i],
             "comments_count": plan.replies[i],
             "attitudes_count": plan.likes[i] + (plan.bits[i] >> 30) % 40,
             "mlevel": 0,
             "visible": {"type": 0, "list_id": 0},
         }
+        embedded = {"user": self.user_json(plan.author[i])}
         if with_source and plan.kind[i] == SHARE:
-            status["retweeted_status"] = self.status(plan.parent[i], with_source=False)
-        return status
+            embedded["retweeted_status"] = self._encode_status(plan.parent[i], with_source=False)
+        return splice(status, **embedded)
 
-    def comment(self, i: int, *, nested: bool = True) -> dict[str, Any]:
+    def comment_json(self, i: int, *, nested: bool = True) -> str:
         plan = self.plan
         mid = self.mid(i)
         comment: dict[str, Any] = {
@@ -136,14 +149,14 @@ class _Weibo:
             "mid": mid,
             "text": self.text(i),
             "source": _SOURCE[plan.bits[i] % len(_SOURCE)],
-            "user": self.user(self.pop.accounts[plan.author[i]]),
         }
+        embedded = {"user": self.user_json(plan.author[i])}
         if nested:
-            comment["status"] = self.status(plan.root[i])
+            embedded["status"] = self.status_json(plan.root[i])
             parent = plan.parent[i]
             if plan.kind[parent] == REPLY:
-                comment["reply_comment"] = self.comment(parent, nested=False)
-        return comment
+                embedded["reply_comment"] = self.comment_json(parent, nested=False)
+        return splice(comment, **embedded)
 
 
 def write_weibo(out: Path, root: Path, pop: Population, plan: ChannelPlan) -> ChannelOutput:
@@ -156,26 +169,23 @@ def write_weibo(out: Path, root: Path, pop: Population, plan: ChannelPlan) -> Ch
     newest_first = range(len(plan) - 1, -1, -1)
     statuses = [i for i in newest_first if plan.kind[i] != REPLY]
     comments = [i for i in newest_first if plan.kind[i] == REPLY]
-    for name, items, size, key, render in (
-        ("statuses", statuses, STATUS_PAGE, "statuses", wb.status),
-        ("comments", comments, COMMENT_PAGE, "comments", wb.comment),
+    for name, items, size, render in (
+        ("statuses", statuses, STATUS_PAGE, wb.status_json),
+        ("comments", comments, COMMENT_PAGE, wb.comment_json),
     ):
         chunks = list(pages(items, size))
         for number, chunk in enumerate(chunks, start=1):
             path = out / f"{name}-{number:04d}.json"
             entry = result.file(path, root)
-            last = number == len(chunks)
-            write_json(
-                path,
-                {
-                    key: [render(i) for i in chunk],
-                    "previous_cursor": 0 if number == 1 else int(wb.mid(chunks[number - 2][0])),
-                    "next_cursor": 0 if last else int(wb.mid(chunks[number][0])),
-                    "total_number": len(items),
-                },
+            page = json_object(
+                **{name: json_array(render(i) for i in chunk)},
+                previous_cursor="0" if number == 1 else wb.mid(chunks[number - 2][0]),
+                next_cursor="0" if number == len(chunks) else wb.mid(chunks[number][0]),
+                total_number=str(len(items)),
             )
-            entry.add(key, len(chunk))
-            if key == "statuses":
+            path.write_text(page + "\n", encoding="utf-8")
+            entry.add(name, len(chunk))
+            if name == "statuses":
                 entry.add("reposts", sum(1 for i in chunk if plan.kind[i] == SHARE))
             else:
                 entry.add(
@@ -183,14 +193,10 @@ def write_weibo(out: Path, root: Path, pop: Population, plan: ChannelPlan) -> Ch
                 )
     counts = result.counts
     counts["accounts"] = len(pop.by_platform.get("weibo", []))
-    counts["posts"] = len(plan)
+    counts.update(engagement_counts(plan))
     counts["statuses"] = len(statuses)
     counts["comments"] = len(comments)
-    counts["replies"] = len(comments)
-    counts["shares"] = plan.count(SHARE)
-    counts["quotes"] = 0
-    counts["likes"] = 0
-    counts["mentions"] = 0
+    counts["mentions"] = 0  # only the "回复@name:" of replies to comments
     counts["reply_comments"] = sum(1 for i in comments if plan.kind[plan.parent[i]] == REPLY)
     counts["about_brand"] = sum(
         1 for i in range(len(plan)) if plan.brand[i] >= 0 and plan.kind[i] != SHARE
