@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import ipaddress
 import logging
 import signal
 from collections.abc import AsyncIterator, Iterator
@@ -65,10 +64,10 @@ from resolvers.ingest import ingest_payload
 from resolvers.listening import MentionFeeds
 from resolvers.loaders import Loaders
 from resolvers.metrics import CONTENT_TYPE, ApiMetrics
-from resolvers.settings import ApiSettings
+from resolvers.settings import ApiSettings, is_loopback
 from schema.root import build_schema
 
-__all__ = ["create_app", "is_loopback", "serve"]
+__all__ = ["create_app", "serve"]
 
 log = logging.getLogger("scrm.server")
 
@@ -106,16 +105,6 @@ class _Api:
         if self.keys is None:
             raise RuntimeError("the app is not started")
         return await self.keys.authenticate(authorization)
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` only accepts connections from this machine."""
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def create_app(

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from cli import analyze, brand, db, demo, identity, serve, stats
+from cli import analyze, brand, db, demo, graphql_schema, identity, keys, serve, stats
 
 app = typer.Typer(
     name="scrm",
@@ -23,6 +23,8 @@ app.add_typer(analyze.app, name="analyze")
 app.add_typer(demo.app, name="demo")
 app.add_typer(identity.app, name="identity")
 app.add_typer(brand.app, name="brand")
+app.add_typer(keys.app, name="keys")
+app.add_typer(graphql_schema.app, name="schema")
 
 
 def main() -> None:

@@ -7,8 +7,10 @@ import asyncio
 import typer
 
 from cli.common import fail, load_settings
-from graph import GraphSettings, ScrmError, embedded_engine, open_store
+from graph import ConfigError, GraphSettings, ScrmError, embedded_engine, open_store
 from graph.embedded import EmbeddedEngine
+from resolvers.keys import list_keys
+from resolvers.settings import is_loopback
 
 
 def serve(
@@ -22,7 +24,7 @@ def serve(
     try:
         if engine is not None:
             engine.ensure_running()
-        asyncio.run(_preflight(settings, engine))
+        asyncio.run(_preflight(settings, engine, host))
     except ScrmError as exc:
         if engine is not None and engine.owned:
             engine.stop()
@@ -36,10 +38,17 @@ def serve(
             engine.stop()
 
 
-async def _preflight(settings: GraphSettings, engine: EmbeddedEngine | None) -> None:
-    """Fail before binding the port when the database is unreachable or misconfigured."""
+async def _preflight(settings: GraphSettings, engine: EmbeddedEngine | None, host: str) -> None:
+    """Fail before binding the port when the database is unreachable or misconfigured, or
+    when a non-loopback address would expose an API without keys."""
     store = await open_store(settings, engine=engine)
     try:
         await store.ensure_schema()
+        if not is_loopback(host) and not await list_keys(store):
+            raise ConfigError(
+                "HOST",
+                f"{host} is not a loopback address and no API key exists: create one with "
+                "`scrm keys create --role admin` (or serve on 127.0.0.1)",
+            )
     finally:
         await store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -9,7 +10,7 @@ from typing import Any
 
 from graph.errors import ConfigError
 
-__all__ = ["ApiSettings"]
+__all__ = ["ApiSettings", "is_loopback"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,3 +64,13 @@ class ApiSettings:
                 raise ConfigError(name, f"must be positive (got {raw})")
             changes[f.name] = value
         return replace(settings, **changes)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only accepts connections from this machine."""
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -45,18 +45,24 @@ async def test_influencers_are_the_stored_ranking_with_breakdowns(api: Api) -> N
 
     rest = await api.data(
         INFLUENCERS,
-        {"level": "ACCOUNT", "order": "RANK", "first": 100,
-         "after": ranking["pageInfo"]["endCursor"]},
+        {
+            "level": "ACCOUNT",
+            "order": "RANK",
+            "first": 100,
+            "after": ranking["pageInfo"]["endCursor"],
+        },
     )
     ranks = [e["node"]["rank"] for e in rest["influencers"]["edges"]]
     assert ranks == list(range(4, expected.node_count + 1))
 
 
 async def test_influencers_advocates_and_detractors_for_a_brand(api: Api) -> None:
-    advocates = await api.data(INFLUENCERS, {"brand": "acme", "level": "ACCOUNT",
-                                             "order": "ADVOCACY"})
-    detractors = await api.data(INFLUENCERS, {"brand": "acme", "level": "ACCOUNT",
-                                              "order": "DETRACTION"})
+    advocates = await api.data(
+        INFLUENCERS, {"brand": "acme", "level": "ACCOUNT", "order": "ADVOCACY"}
+    )
+    detractors = await api.data(
+        INFLUENCERS, {"brand": "acme", "level": "ACCOUNT", "order": "DETRACTION"}
+    )
     expected = await run_influence(api.store, InfluenceParams(brand="acme", top=100))
     assert [e["node"]["node"]["graphId"] for e in advocates["influencers"]["edges"]] == [
         r.id for r in expected.advocates
@@ -96,7 +102,10 @@ async def test_clusters_return_the_run_with_clusters(api: Api) -> None:
     assert expected.reused and run["graphId"] == expected.run_id
     assert run["algorithm"] == "leiden" and run["modularity"] == pytest.approx(expected.modularity)
     assert run["clusterCount"] == len(expected.clusters) == run["clusters"]["totalCount"]
-    got = {c["key"]: sorted(m["graphId"] for m in c["members"]["nodes"]) for c in run["clusters"]["nodes"]}
+    got = {
+        c["key"]: sorted(m["graphId"] for m in c["members"]["nodes"])
+        for c in run["clusters"]["nodes"]
+    }
     assert got == {c.id: sorted(c.members) for c in expected.clusters}
     for cluster in run["clusters"]["nodes"]:
         assert cluster["size"] == cluster["members"]["totalCount"]
@@ -108,9 +117,7 @@ async def test_clusters_return_the_run_with_clusters(api: Api) -> None:
 
 
 async def test_clusters_min_size_and_bad_resolution(api: Api) -> None:
-    data = await api.data(
-        "{ clusters(minSize: 1000) { clusterCount clusters { totalCount } } }"
-    )
+    data = await api.data("{ clusters(minSize: 1000) { clusterCount clusters { totalCount } } }")
     assert data["clusters"]["clusters"]["totalCount"] == 0
     assert data["clusters"]["clusterCount"] > 0
     _, errors, _ = await api.errors("{ clusters(resolution: 0) { graphId } }")
@@ -120,13 +127,15 @@ async def test_clusters_min_size_and_bad_resolution(api: Api) -> None:
 async def test_customer_clusters_and_social_capital(api: Api) -> None:
     await api.data("{ clusters(level: CUSTOMER) { graphId } }")
     data = await api.data(
-        "{ customer(id: \"cust:ada\") { clusters { cluster { key } run { level } via { graphId } } "
+        '{ customer(id: "cust:ada") { clusters { cluster { key } run { level } via { graphId } } '
         "socialCapital { stage trust relationship activity contribution love reach gravity "
         "asOf breakdown { accounts orders orderValue lastOrder } } "
-        "acme: socialCapital(brand: \"acme\") { brandId trust breakdown { brandPosts } } } }"
+        'acme: socialCapital(brand: "acme") { brandId trust breakdown { brandPosts } } } }'
     )
     ada = data["customer"]
-    levels = {(m["run"]["level"], m["via"]["graphId"] if m["via"] else None) for m in ada["clusters"]}
+    levels = {
+        (m["run"]["level"], m["via"]["graphId"] if m["via"] else None) for m in ada["clusters"]
+    }
     assert ("customer", None) in levels
     (overall,) = await social_capital(api.store, customer_ids=["cust:ada"], brand=None)
     (acme,) = await social_capital(api.store, customer_ids=["cust:ada"], brand="acme")
@@ -143,7 +152,7 @@ async def test_customer_clusters_and_social_capital(api: Api) -> None:
 
 async def test_social_capital_for_a_page_of_customers(api: Api) -> None:
     data = await api.data(
-        "{ customers { nodes { graphId socialCapital(brand: \"acme\") { stage } } } }"
+        '{ customers { nodes { graphId socialCapital(brand: "acme") { stage } } } }'
     )
     assert all(n["socialCapital"] is not None for n in data["customers"]["nodes"])
 
@@ -206,7 +215,5 @@ async def test_run_analysis_mutation(api: Api) -> None:
     assert influence["runAnalysis"]["run"]["brandId"] == "globex"
     assert influence["runAnalysis"]["run"]["level"] == "customer"
 
-    empty = await api.data(
-        mutation, {"kind": "INFLUENCE", "input": {"platform": "myspace"}}
-    )
+    empty = await api.data(mutation, {"kind": "INFLUENCE", "input": {"platform": "myspace"}})
     assert empty["runAnalysis"]["run"] is None and empty["runAnalysis"]["note"]

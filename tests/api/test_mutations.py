@@ -24,8 +24,12 @@ def twitter_page(post_id: str, text: str) -> dict[str, Any]:
                 "text": text,
                 "author_id": "77",
                 "created_at": "2024-03-07T10:00:00.000Z",
-                "public_metrics": {"like_count": 3, "retweet_count": 1, "reply_count": 0,
-                                   "quote_count": 0},
+                "public_metrics": {
+                    "like_count": 3,
+                    "retweet_count": 1,
+                    "reply_count": 0,
+                    "quote_count": 0,
+                },
             },
             {"text": "no id here", "author_id": "77"},
         ],
@@ -58,8 +62,8 @@ async def test_tag_customers_refuses_unknown_ids_and_empty_changes(api: Api) -> 
 
 async def test_link_and_unlink_identity(api: Api) -> None:
     link = (
-        "mutation { linkIdentity(customer: \"cust:bob\", account: \"reddit:t2_bob\", "
-        "evidence: \"same person at the meetup\") { customer { graphId } accounts { graphId } "
+        'mutation { linkIdentity(customer: "cust:bob", account: "reddit:t2_bob", '
+        'evidence: "same person at the meetup") { customer { graphId } accounts { graphId } '
         "restoredTo { graphId } } }"
     )
     linked = await api.data(link)
@@ -78,14 +82,16 @@ async def test_link_and_unlink_identity(api: Api) -> None:
     } in bob["customer"]["identityLinks"]
 
     unlink = (
-        "mutation { unlinkIdentity(customer: \"cust:bob\", account: \"reddit:t2_bob\") "
+        'mutation { unlinkIdentity(customer: "cust:bob", account: "reddit:t2_bob") '
         "{ customer { graphId } accounts { graphId } restoredTo { graphId } } }"
     )
     unlinked = await api.data(unlink)
     assert unlinked["unlinkIdentity"]["accounts"] == [{"graphId": "reddit:t2_bob"}]
     assert unlinked["unlinkIdentity"]["restoredTo"] is None
-    account = await api.data('{ node(id: "QWNjb3VudDpyZWRkaXQ6dDJfYm9i") { ... on Account '
-                             "{ graphId customer { graphId } } } }")
+    account = await api.data(
+        '{ node(id: "QWNjb3VudDpyZWRkaXQ6dDJfYm9i") { ... on Account '
+        "{ graphId customer { graphId } } } }"
+    )
     assert account["node"] == {"graphId": "reddit:t2_bob", "customer": None}
     _, errors, _ = await api.errors(unlink)
     assert codes(errors) == ["NOT_LINKED"] and "reddit:t2_bob" in errors[0]["message"]
@@ -101,13 +107,17 @@ async def test_link_identity_to_an_unknown_customer(api: Api) -> None:
 
 async def test_add_brand_matches_loaded_posts(api: Api) -> None:
     data = await api.data(
-        "mutation { addBrand(id: \"rocketco\", name: \"Rocket Co\", aliases: [\"rockets\"]) "
+        'mutation { addBrand(id: "rocketco", name: "Rocket Co", aliases: ["rockets"]) '
         "{ matchedPosts brand { graphId name aliases mentionCount } } }"
     )
     assert data["addBrand"] == {
         "matchedPosts": 1,
-        "brand": {"graphId": "rocketco", "name": "Rocket Co", "aliases": ["rockets"],
-                  "mentionCount": 1},
+        "brand": {
+            "graphId": "rocketco",
+            "name": "Rocket Co",
+            "aliases": ["rockets"],
+            "mentionCount": 1,
+        },
     }
     posts = await api.data('{ posts(filter: {brand: "rocketco"}) { nodes { graphId } } }')
     assert posts["posts"]["nodes"] == [{"graphId": "twitter:t1"}]
@@ -130,8 +140,11 @@ async def test_ingest_mutation_loads_good_records_and_lists_rejects(api: Api) ->
     summary = data["ingest"]
     assert summary["connector"] == "twitter" and summary["rejected"] == 1
     assert summary["rejects"] == [
-        {"location": "document $.data[1]", "reason": "id: Field required",
-         "raw": {"text": "no id here", "author_id": "77"}}
+        {
+            "location": "document $.data[1]",
+            "reason": "id: Field required",
+            "raw": {"text": "no id here", "author_id": "77"},
+        }
     ]
     written = {w["name"]: w["count"] for w in summary["written"]}
     assert written["Post"] == 1 and written["Account"] == 1 and written["ABOUT"] == 1
@@ -161,7 +174,8 @@ async def test_ingest_refuses_unknown_connectors_brands_and_empty_payloads(api: 
 async def test_ingest_endpoint(api: Api) -> None:
     body = json.dumps(twitter_page("9003", "Globex rules")).encode()
     response = await api.client.post(
-        f"{api.url}/ingest/twitter?brand=globex", content=body,
+        f"{api.url}/ingest/twitter?brand=globex",
+        content=body,
         headers={"content-type": "application/json"},
     )
     assert response.status_code == 200, response.text

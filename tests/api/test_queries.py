@@ -103,9 +103,7 @@ async def test_customers_filters(api: Api, filter_: dict[str, str], expected: li
 
 
 async def test_customers_sort(api: Api) -> None:
-    data = await api.data(
-        "{ customers(sort: {field: NAME, direction: DESC}) { nodes { name } } }"
-    )
+    data = await api.data("{ customers(sort: {field: NAME, direction: DESC}) { nodes { name } } }")
     assert [n["name"] for n in data["customers"]["nodes"]] == ["李雷", "Bob Stone", "Ada Lovelace"]
 
 
@@ -117,8 +115,15 @@ async def test_cursor_pagination_forward_and_backward(api: Api) -> None:
         "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"
     )
     all_ids = sorted(
-        ["twitter:t1", "twitter:t2", "twitter:t3", "twitter:t4", "reddit:t3_x", "weibo:w1",
-         "twitter:t7"]
+        [
+            "twitter:t1",
+            "twitter:t2",
+            "twitter:t3",
+            "twitter:t4",
+            "reddit:t3_x",
+            "weibo:w1",
+            "twitter:t7",
+        ]
     )
     seen: list[str] = []
     after = None
@@ -154,8 +159,11 @@ async def test_bad_cursor_and_negative_page_are_clear_errors(api: Api) -> None:
         ({"platform": "reddit"}, None, ["reddit:t2_ada", "reddit:t2_bob"]),
         ({"community": "reddit:r/acme"}, None, ["reddit:t2_ada", "reddit:t2_bob"]),
         ({"verified": True}, None, ["twitter:3"]),
-        ({"minFollowers": 500}, {"field": "FOLLOWERS", "direction": "DESC"},
-         ["twitter:3", "weibo:9", "twitter:1"]),
+        (
+            {"minFollowers": 500},
+            {"field": "FOLLOWERS", "direction": "DESC"},
+            ["twitter:3", "weibo:9", "twitter:1"],
+        ),
         ({"text": "ADA"}, None, ["reddit:t2_ada", "twitter:1"]),
     ],
 )
@@ -195,7 +203,7 @@ async def test_posts_filters(api: Api, filter_: dict[str, object], expected: lis
 
 async def test_posts_sorted_by_sentiment_and_relations(api: Api) -> None:
     data = await api.data(
-        "{ posts(filter: {brand: \"acme\"}, sort: {field: SENTIMENT, direction: ASC}, first: 2) "
+        '{ posts(filter: {brand: "acme"}, sort: {field: SENTIMENT, direction: ASC}, first: 2) '
         "{ nodes { graphId text sentiment likes createdAt ingestedAt author { handle } "
         "brands { sentiment brand { graphId } } hashtags { tag postCount } "
         "mentions { handle } } } }"
@@ -204,19 +212,22 @@ async def test_posts_sorted_by_sentiment_and_relations(api: Api) -> None:
     assert first["graphId"] == "twitter:t2" and first["sentiment"] == -0.6
     assert first["author"] == {"handle": "ada_tw"}
     assert first["brands"] == [{"sentiment": -0.6, "brand": {"graphId": "acme"}}]
-    assert first["hashtags"] == [{"tag": "acme", "postCount": 2}, {"tag": "support", "postCount": 1}]
+    assert first["hashtags"] == [
+        {"tag": "acme", "postCount": 2},
+        {"tag": "support", "postCount": 1},
+    ]
     assert first["createdAt"] == iso(2) and first["ingestedAt"] is not None
     assert second["graphId"] == "reddit:t3_x" and second["mentions"] == []
 
 
 async def test_posts_sentiment_out_of_range_is_refused(api: Api) -> None:
-    _, errors, _ = await api.errors('{ posts(filter: {minSentiment: 2}) { totalCount } }')
+    _, errors, _ = await api.errors("{ posts(filter: {minSentiment: 2}) { totalCount } }")
     assert codes(errors) == ["BAD_USER_INPUT"] and "minSentiment" in errors[0]["message"]
 
 
 async def test_accounts_relations(api: Api) -> None:
     data = await api.data(
-        "{ accounts(filter: {platform: \"reddit\"}) { nodes { graphId customer { graphId } "
+        '{ accounts(filter: {platform: "reddit"}) { nodes { graphId customer { graphId } '
         "communities { graphId name kind platform } "
         "posts(first: 5) { totalCount nodes { graphId } pageInfo { hasNextPage } } } } }"
     )
@@ -237,11 +248,11 @@ async def test_brands_and_communities(api: Api) -> None:
     data = await api.data(
         "{ brands { totalCount nodes { graphId name aliases mentionCount "
         "communities { graphId } } } "
-        "acmeish: brands(filter: {text: \"@ACME\"}) { nodes { graphId } } "
-        "communities(filter: {brand: \"acme\"}) { nodes { graphId memberCount "
+        'acmeish: brands(filter: {text: "@ACME"}) { nodes { graphId } } '
+        'communities(filter: {brand: "acme"}) { nodes { graphId memberCount '
         "brands { graphId } members(first: 1) { totalCount nodes { handle } "
         "pageInfo { hasNextPage } } } } "
-        "channels: communities(filter: {kind: \"channel\", platform: \"SLACK\"}) "
+        'channels: communities(filter: {kind: "channel", platform: "SLACK"}) '
         "{ nodes { name } } }"
     )
     assert data["brands"]["totalCount"] == 2
@@ -267,9 +278,9 @@ async def test_brands_and_communities(api: Api) -> None:
 
 async def test_search_over_names_handles_text_and_aliases(api: Api) -> None:
     data = await api.data(
-        "{ search(text: \"li\") { totalCount nodes { kind matched score node { graphId } } } "
-        "posts: search(text: \"MEGATHREAD\", kinds: [POST]) { nodes { node { graphId } } } "
-        "cjk: search(text: \"李雷\") { nodes { kind node { graphId } } } }"
+        '{ search(text: "li") { totalCount nodes { kind matched score node { graphId } } } '
+        'posts: search(text: "MEGATHREAD", kinds: [POST]) { nodes { node { graphId } } } '
+        'cjk: search(text: "李雷") { nodes { kind node { graphId } } } }'
     )
     hits = data["search"]["nodes"]
     assert data["search"]["totalCount"] == len(hits)
@@ -307,14 +318,18 @@ async def test_graph_stats(api: Api) -> None:
 
 async def test_mentions_by_brand_sentiment_and_time(api: Api) -> None:
     query = (
-        "query($s: Polarity, $since: DateTime) { mentions(brand: \"acme\", sentiment: $s, "
+        'query($s: Polarity, $since: DateTime) { mentions(brand: "acme", sentiment: $s, '
         "since: $since) { totalCount nodes { sentiment createdAt post { graphId } "
         "brand { name } } } }"
     )
     everything = (await api.data(query))["mentions"]
     assert everything["totalCount"] == 5
     assert [m["post"]["graphId"] for m in everything["nodes"]] == [
-        "weibo:w1", "reddit:t3_x", "twitter:t4", "twitter:t2", "twitter:t1"
+        "weibo:w1",
+        "reddit:t3_x",
+        "twitter:t4",
+        "twitter:t2",
+        "twitter:t1",
     ]
     assert everything["nodes"][0]["brand"] == {"name": "Acme"}
     negative = (await api.data(query, {"s": "NEGATIVE"}))["mentions"]
@@ -332,15 +347,19 @@ async def test_mentions_of_an_unknown_brand(api: Api) -> None:
 
 async def test_sentiment_timeline(api: Api) -> None:
     data = await api.data(
-        "{ daily: sentimentTimeline(brand: \"acme\", interval: DAY) "
+        '{ daily: sentimentTimeline(brand: "acme", interval: DAY) '
         "{ start mentions positive neutral negative averageSentiment } "
-        "weekly: sentimentTimeline(brand: \"acme\", interval: WEEK) { start mentions } "
-        "monthly: sentimentTimeline(brand: \"acme\", interval: MONTH) "
+        'weekly: sentimentTimeline(brand: "acme", interval: WEEK) { start mentions } '
+        'monthly: sentimentTimeline(brand: "acme", interval: MONTH) '
         "{ start mentions averageSentiment } }"
     )
     daily = data["daily"]
     assert [d["start"][:10] for d in daily] == [
-        "2024-03-01", "2024-03-02", "2024-03-03", "2024-03-04", "2024-03-05"
+        "2024-03-01",
+        "2024-03-02",
+        "2024-03-03",
+        "2024-03-04",
+        "2024-03-05",
     ]
     assert [d["mentions"] for d in daily] == [1, 1, 1, 0, 2]
     assert daily[1] == {
@@ -359,8 +378,11 @@ async def test_sentiment_timeline(api: Api) -> None:
         {"start": "2024-03-04T00:00:00+00:00", "mentions": 2},
     ]
     assert data["monthly"] == [
-        {"start": "2024-03-01T00:00:00+00:00", "mentions": 5,
-         "averageSentiment": pytest.approx((0.8 - 0.6 + 0.5 + 0.3 + 0.9) / 5)}
+        {
+            "start": "2024-03-01T00:00:00+00:00",
+            "mentions": 5,
+            "averageSentiment": pytest.approx((0.8 - 0.6 + 0.5 + 0.3 + 0.9) / 5),
+        }
     ]
 
 

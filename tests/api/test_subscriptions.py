@@ -47,8 +47,11 @@ class Client:
 
     async def subscribe(self, op_id: str, variables: dict[str, Any]) -> None:
         await self.send(
-            {"id": op_id, "type": "subscribe",
-             "payload": {"query": SUBSCRIBE, "variables": variables}}
+            {
+                "id": op_id,
+                "type": "subscribe",
+                "payload": {"query": SUBSCRIBE, "variables": variables},
+            }
         )
 
 
@@ -64,8 +67,14 @@ async def connect(api: Api, payload: dict[str, Any] | None = None) -> Any:
 async def write_mention(api: Api, post_id: str, text: str, sentiment: float) -> None:
     await GraphWriter(api.store).write(
         [
-            Post(id=post_id, platform="twitter", text=text, created_at=data.ms(7),
-                 sentiment=sentiment, author="twitter:4"),
+            Post(
+                id=post_id,
+                platform="twitter",
+                text=text,
+                created_at=data.ms(7),
+                sentiment=sentiment,
+                author="twitter:4",
+            ),
             BrandMention(post=post_id, brand="acme", sentiment=sentiment),
         ]
     )
@@ -87,8 +96,11 @@ async def test_new_mentions_arrive_with_their_sentiment(api: Api) -> None:
                     "brandMentions": {
                         "sentiment": 0.7,
                         "createdAt": data.iso(7),
-                        "post": {"graphId": "twitter:s1", "text": "Acme again!",
-                                 "author": {"handle": "dan"}},
+                        "post": {
+                            "graphId": "twitter:s1",
+                            "text": "Acme again!",
+                            "author": {"handle": "dan"},
+                        },
                         "brand": {"graphId": "acme"},
                     }
                 }
@@ -167,4 +179,3 @@ async def test_subscriptions_over_http_point_to_websocket(api: Api) -> None:
     response = await api.post('subscription { brandMentions(brand: "acme") { sentiment } }')
     assert response.status_code == 400
     assert "WebSocket" in response.json()["errors"][0]["message"]
-
