@@ -172,6 +172,8 @@ def coded(error: GraphQLError) -> GraphQLError:
         if isinstance(error, GraphQLSyntaxError):
             limit = "tokens" in error.message
             extensions["code"] = "TOKEN_LIMIT_EXCEEDED" if limit else "GRAPHQL_PARSE_FAILED"
+        elif error.message.startswith("Maximum introspection depth"):  # graphql-core's own rule
+            extensions["code"] = "INTROSPECTION_LIMIT_EXCEEDED"
         extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
         return _with(error, public_message(error.message), extensions)
     if isinstance(original, ApiError) or (

@@ -10,7 +10,6 @@ from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
-    ParserCache,
     SchemaExtension,
     ValidationCache,
 )
@@ -33,7 +32,13 @@ from resolvers import (
 )
 from resolvers.auth import MutationsNeedAdmin
 from resolvers.errors import ErrorCodes
-from resolvers.limits import CostLimit, document_limits
+from resolvers.limits import (
+    CachedParse,
+    CostLimit,
+    IntrospectionCache,
+    IntrospectionResults,
+    document_limits,
+)
 from resolvers.metrics import ApiMetrics, OperationMetrics
 from resolvers.settings import ApiSettings
 from resolvers.stats import resolve_graph_stats
@@ -119,17 +124,19 @@ def build_schema(
     """The schema with its limits (``settings``) and, when given, operation metrics."""
     settings = settings or ApiSettings()
     limits = document_limits(settings)
+    introspection = IntrospectionResults()
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = []
     if metrics is not None:
         extensions.append(lambda: OperationMetrics(metrics=metrics))
     extensions += [
         ErrorCodes,
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: ParserCache(maxsize=1024),
+        lambda: CachedParse(maxsize=1024),
         lambda: AddValidationRules([limits]),
         lambda: ValidationCache(maxsize=1024),
         MutationsNeedAdmin,
         lambda: CostLimit(settings=settings),
+        lambda: IntrospectionCache(results=introspection),
     ]
     kwargs: dict[str, Any] = {"types": [AnalysisRun, Cluster]}
     return _Schema(
