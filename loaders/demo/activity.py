@@ -3,8 +3,8 @@
 The plan is channel-neutral: posts (originals, replies, shares, quotes) with an
 author, a time, a parent, a planned brand and tone; likes; mentions.  Engagement
 stays mostly inside the actor's planted community (``Mix.cross`` leaves it), and
-inside a community it flows to the planted voices: advocates draw about a third
-of it, detractors and high-reach influencers a tenth each.  Renderers turn the
+inside a community it flows to the planted voices: advocates draw over two
+fifths of it, detractors and high-reach influencers a tenth each.  Renderers turn the
 plan into each channel's native files.
 """
 
@@ -25,10 +25,10 @@ NO_BRAND = -1
 
 # Where engagement inside a community goes, by the target's role.
 TARGET_ROLES: tuple[tuple[str, float], ...] = (
-    ("advocate", 0.34),
+    ("advocate", 0.42),
     ("detractor", 0.10),
     ("influencer", 0.10),
-    ("member", 0.46),
+    ("member", 0.38),
 )
 _WINDOW = {"advocate": 40, "detractor": 30, "influencer": 30, "member": 300}
 _TALK_WINDOW = 200
@@ -73,7 +73,7 @@ MIXES: dict[str, Mix] = {
         quote=0.0,
         like=0.0,
         originals=0.11,
-        reply_to_reply=0.45,
+        reply_to_reply=0.3,
         mention_rate=0,
     ),
     "slack": Mix(
@@ -151,19 +151,23 @@ def _event_kinds(mix: Mix) -> tuple[list[int], list[float]]:
 
 
 def _original_voice(rng: random.Random, role: str, home_brand: int) -> tuple[int, int]:
-    """(brand, tone) of an original post by someone of ``role``."""
-    other = 1 - home_brand
-    brand = home_brand if rng.random() < 0.85 else other
+    """(brand, tone) of an original post by someone of ``role``.  Advocates and
+    detractors hold their opinion about their community's brand; about the other
+    brand everyone is lukewarm."""
+    if rng.random() >= 0.85:
+        other = 1 - home_brand
+        warm = role == "member" and rng.random() < 0.2
+        return (other, 1 if warm else 0) if rng.random() < 0.5 else (NO_BRAND, 0)
     r = rng.random()
     if role == "advocate":
-        return (brand, 2) if r < 0.85 else (NO_BRAND, 0)
+        return (home_brand, 2) if r < 0.9 else (NO_BRAND, 0)
     if role == "detractor":
-        return (brand, -2) if r < 0.85 else (NO_BRAND, 0)
+        return (home_brand, -2) if r < 0.9 else (NO_BRAND, 0)
     if role == "influencer":
-        return (brand, 0) if r < 0.6 else (NO_BRAND, 0)
-    if r < 0.5:
+        return (home_brand, 0) if r < 0.6 else (NO_BRAND, 0)
+    if r < 0.55:
         t = rng.random()
-        return brand, (1 if t < 0.3 else -1 if t > 0.9 else 0)
+        return home_brand, (1 if t < 0.3 else -1 if t > 0.9 else 0)
     return NO_BRAND, 0
 
 
@@ -181,7 +185,7 @@ def plan_channel(
     }
     expected_mentions = int(pscale.interactions * mix.originals * mix.mention_rate * 1.4)
     events_total = max(len(accounts) * 2, pscale.interactions - expected_mentions)
-    originals = _spread(rng, accounts, int(events_total * mix.originals), 1)
+    originals = _spread(rng, accounts, int(events_total * mix.originals), 0)
     actions = _spread(rng, accounts, events_total, 2)
     kinds, weights = _event_kinds(mix)
     span = pop.end_ms - pop.start_ms
@@ -210,18 +214,33 @@ def plan_channel(
         c = actor.community
         if len(community_ids) > 1 and rng.random() < mix.cross:
             c = rng.choice(community_ids)
+        # Advocates and detractors amplify their own side: they share their peers' posts
+        # (or members'), never one that says the opposite or praises another brand;
+        # influencers share only what takes no side.
+        stance = {"advocate": 1, "detractor": -1}.get(actor.role, 0) if kind == SHARE else 0
+        neutral = kind == SHARE and actor.role == "influencer"
+        own = home[actor.community]
         for _ in range(4):
             if kind == REPLY and talk[c] and rng.random() < mix.reply_to_reply:
                 post = rng.choice(talk[c])
             else:
                 windows = roots[c]
-                role = rng.choices(role_names, role_weights)[0]
+                if stance:
+                    role = actor.role if rng.random() < 0.7 else "member"
+                else:
+                    role = rng.choices(role_names, role_weights)[0]
                 window = windows[role] or windows["member"]
                 if not window:
                     return -1
                 post = rng.choice(window)
-            if plan.author[post] != actor.index:
-                return post
+            if plan.author[post] == actor.index:
+                continue
+            tone = plan.tone[post]
+            if neutral and tone:
+                continue
+            if stance and (tone * stance < 0 or plan.brand[post] not in (NO_BRAND, own)):
+                continue
+            return post
         return -1
 
     def mention_peers(actor: Account) -> tuple[int, ...]:

@@ -166,7 +166,7 @@ BRANDS: tuple[BrandSpec, ...] = (
         name="Lumora Tea",
         name_zh="露茉拉",
         handle="LumoraTea",
-        aliases=("Lumora", "Lumora Tea", "LumoraTea", "露茉拉", "露茉拉茶"),
+        aliases=("Lumora", "Lumora Tea", "LumoraTea", "露茉拉", "#LumoraTea", "#露茉拉"),
         products_en=(
             "jasmine green tea",
             "oolong milk tea",
@@ -175,7 +175,7 @@ BRANDS: tuple[BrandSpec, ...] = (
             "osmanthus cold brew",
             "brown sugar boba",
         ),
-        products_zh=("茉莉绿茶", "乌龙奶茶", "抹茶拿铁", "白桃乌龙", "桂花冷泡茶", "黑糖珍珠奶茶"),
+        products_zh=("茉莉绿茶", "乌龙奶茶", "抹茶拿铁", "白桃乌龙", "桂花冷泡茶", "焦糖珍珠奶茶"),
         hashtag_en="LumoraTea",
         hashtag_zh="露茉拉",
         price_range=(4.5, 38.0),
@@ -185,7 +185,7 @@ BRANDS: tuple[BrandSpec, ...] = (
         name="Kestrel Coffee",
         name_zh="隼鸟咖啡",
         handle="KestrelCoffee",
-        aliases=("Kestrel Coffee", "KestrelCoffee", "隼鸟咖啡"),
+        aliases=("Kestrel Coffee", "KestrelCoffee", "隼鸟咖啡", "#KestrelCoffee", "#隼鸟咖啡"),
         products_en=(
             "flat white",
             "cold brew",
@@ -212,6 +212,7 @@ class Theme:
     hashtags_zh: tuple[str, ...]
     activities_en: tuple[str, ...]
     activities_zh: tuple[str, ...]
+    brand: str  # the brand id the community mostly talks about
 
 
 THEMES: tuple[Theme, ...] = (
@@ -222,6 +223,7 @@ THEMES: tuple[Theme, ...] = (
         ("抹茶", "下午茶"),
         ("whisking matcha", "a tea tasting"),
         ("打抹茶", "品茶"),
+        "lumora",
     ),
     Theme(
         "Cold Brew Club",
@@ -230,6 +232,7 @@ THEMES: tuple[Theme, ...] = (
         ("冷萃", "咖啡日常"),
         ("brewing a cold brew batch", "a cupping session"),
         ("做冷萃", "杯测"),
+        "kestrel",
     ),
     Theme(
         "Home Baristas",
@@ -238,6 +241,7 @@ THEMES: tuple[Theme, ...] = (
         ("家庭咖啡师", "拉花"),
         ("practising latte art", "dialling in the grinder"),
         ("练拉花", "调磨豆机"),
+        "kestrel",
     ),
     Theme(
         "Tea Travellers",
@@ -246,6 +250,7 @@ THEMES: tuple[Theme, ...] = (
         ("茶旅行", "乌龙茶"),
         ("a tea farm visit", "a tea market walk"),
         ("参观茶园", "逛茶叶市场"),
+        "lumora",
     ),
     Theme(
         "Bubble Tea Campus",
@@ -254,6 +259,7 @@ THEMES: tuple[Theme, ...] = (
         ("奶茶", "珍珠奶茶"),
         ("a study session", "a campus boba run"),
         ("自习", "校园奶茶接龙"),
+        "lumora",
     ),
     Theme(
         "Office Coffee Run",
@@ -262,6 +268,7 @@ THEMES: tuple[Theme, ...] = (
         ("打工人", "咖啡续命"),
         ("the afternoon coffee run", "a team coffee break"),
         ("下午茶拼单", "团队咖啡时间"),
+        "kestrel",
     ),
     Theme(
         "Trail and Thermos",
@@ -270,14 +277,16 @@ THEMES: tuple[Theme, ...] = (
         ("徒步", "露营"),
         ("a sunrise hike", "a camping weekend"),
         ("日出徒步", "周末露营"),
+        "kestrel",
     ),
     Theme(
         "Slow Living",
         "慢生活",
         ("slowliving", "selfcare"),
-        ("慢生活", "治愈"),
+        ("治愈系", "手账"),
         ("journaling with tea", "a quiet reading afternoon"),
         ("写手账", "安静读书的下午"),
+        "lumora",
     ),
 )
 

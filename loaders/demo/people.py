@@ -116,17 +116,20 @@ def _log_uniform(rng: random.Random, low: float, high: float) -> float:
 def _followers(rng: random.Random, role: str) -> int:
     """Power-law reach: ordinary accounts follow a Pareto tail, planted voices sit high."""
     if role == "influencer":
-        return int(_log_uniform(rng, 20_000, 300_000))
+        return int(_log_uniform(rng, 30_000, 400_000))
     if role == "advocate":
-        return int(_log_uniform(rng, 6_000, 120_000))
+        return int(_log_uniform(rng, 12_000, 150_000))
     if role == "detractor":
-        return int(_log_uniform(rng, 3_000, 60_000))
-    return min(40_000, int(6 * rng.paretovariate(1.15)))
+        return int(_log_uniform(rng, 5_000, 80_000))
+    return min(10_000, int(6 * rng.paretovariate(1.15)))
 
 
 def _activity(rng: random.Random, role: str) -> float:
-    base = rng.lognormvariate(0.0, 0.7)
-    return base * {"advocate": 7.0, "detractor": 4.5, "influencer": 4.0}.get(role, 1.0)
+    """How much an account does: heavy-tailed for members, steadily high for planted voices."""
+    if role == "member":
+        return rng.lognormvariate(0.0, 0.7)
+    factor = {"advocate": 7.0, "detractor": 4.5, "influencer": 4.0}[role]
+    return factor * rng.lognormvariate(0.0, 0.25)
 
 
 class _Names:
@@ -217,7 +220,7 @@ def plan_population(scale: Scale, seed: int, end_ms: int) -> Population:
             theme = THEMES[theme_turn % len(THEMES)]
             theme_turn += 1
             lang = _community_lang(platform, number)
-            brand = BRANDS[0] if platform == "slack" else BRANDS[(theme_turn + number) % 2]
+            brand = next(b for b in BRANDS if b.id == theme.brand)
             community = _new_community(pop, ids, platform, number, theme, brand, lang, rng)
             roles = (
                 ["advocate"] * scale.advocates_per_community

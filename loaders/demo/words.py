@@ -43,7 +43,7 @@ GIVEN_ZH: tuple[str, ...] = (
     "子涵", "梓萱", "一诺", "思远", "雨桐", "佳怡", "俊杰", "嘉欣", "浩然", "诗涵",
 )  # fmt: skip
 NICK_PREFIX_ZH: tuple[str, ...] = (
-    "爱喝茶的", "咖啡控", "奶茶星人", "早起的", "慢生活", "小", "阿", "茶友", "周末", "城市",
+    "爱喝茶的", "咖啡控", "奶茶星人", "早起的", "治愈系", "小", "阿", "茶友", "周末", "城市",
 )  # fmt: skip
 NICK_SUFFIX_ZH: tuple[str, ...] = (
     "同学", "酱", "日记", "小记", "在路上", "的猫", "不加糖", "少冰", "呀", "呢",
@@ -81,7 +81,8 @@ TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
             "Enjoying a {product} from {brand} after {activity}.",
         ),
         "mild_neg": (
-            "The queue at {brand} in {city} was long today and the {product} was a bit bland.",
+            "The queue at {brand} in {city} was long today and the {product} was a bit "
+            "disappointing.",
             "My {product} from {brand} arrived late and cold. Annoying.",
         ),
         "neutral": (
@@ -96,7 +97,7 @@ TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
             "Who is coming to the meetup in {city} on Saturday?",
             "Notes from today: {activity}, water at 80 degrees, three minutes.",
             "Back from {activity}. Same time next week?",
-            "Photos from {activity} are up on the shared album.",
+            "Photos from {activity} are up in the group album.",
         ),
         "reply": (
             "Which shop was that?",
@@ -158,7 +159,7 @@ TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
             "{brand}的{product}今天也很好喝。",
         ),
         "mild_neg": (
-            "{city}的{brand}排队太久了，{product}有点淡。",
+            "{city}的{brand}排队太久了，{product}一般，有点失望。",
             "{brand}的{product}送到时已经凉了，有点失望。",
         ),
         "neutral": (
