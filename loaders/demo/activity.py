@@ -46,6 +46,7 @@ class Mix:
     reply_to_reply: float  # chance a reply answers a reply rather than a root post
     mention_rate: float  # chance an original or quote mentions community peers
     cross: float = 0.04  # chance an action leaves the actor's community
+    follower_lists: bool = False  # the channel's exports list followers of the planted voices
 
 
 MIXES: dict[str, Mix] = {
@@ -57,6 +58,7 @@ MIXES: dict[str, Mix] = {
         originals=0.17,
         reply_to_reply=0.25,
         mention_rate=0.25,
+        follower_lists=True,
     ),
     "weibo": Mix(
         reply=0.58,
@@ -109,6 +111,8 @@ class ChannelPlan:
     like_time: array[int] = field(default_factory=lambda: array("q"))
     like_account: array[int] = field(default_factory=lambda: array("l"))
     like_post: array[int] = field(default_factory=lambda: array("l"))
+    # Followers of the planted voices (advocates, detractors, influencers), as listed.
+    followers: dict[int, list[int]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.time)
@@ -292,4 +296,24 @@ def plan_channel(
                 peers = mention_peers(actor)
                 if peers:
                     plan.mentions[index] = peers
+    if mix.follower_lists:
+        plan.followers = _follower_lists(rng, pop, platform, mix.cross)
     return plan
+
+
+def _follower_lists(
+    rng: random.Random, pop: Population, platform: str, cross: float
+) -> dict[int, list[int]]:
+    """Who follows each planted voice: much of its own community, a few outsiders."""
+    everyone = pop.by_platform[platform]
+    lists: dict[int, list[int]] = {}
+    for community in pop.platform_communities(platform):
+        for voice in community.members:
+            if pop.accounts[voice].role == "member":
+                continue
+            share = rng.uniform(0.3, 0.7)
+            chosen = [m for m in community.members if m != voice and rng.random() < share]
+            outsiders = int(len(chosen) * cross) + 1
+            chosen += [a for a in rng.sample(everyone, outsiders) if a not in chosen and a != voice]
+            lists[voice] = sorted(chosen)
+    return lists

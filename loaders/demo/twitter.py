@@ -3,8 +3,9 @@
 Search pages (``/2/tweets/search/all`` with full expansions) carry ``data``,
 ``includes.users``, ``includes.tweets``, ``meta`` and ``__twarc``; tweets have
 ``referenced_tweets``, ``entities.mentions/hashtags/urls`` and ``public_metrics``.
-Likes are ``/2/tweets/:id/liking_users`` pages, the request URL (and so the
-liked tweet) kept in ``__twarc.url`` as twarc2 writes it.
+Likes are ``/2/tweets/:id/liking_users`` pages and the followers of the planted
+voices ``/2/users/:id/followers`` pages, the request URL (and so the liked tweet
+or the followed user) kept in ``__twarc.url`` as twarc2 writes it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from loaders.demo.render import (
 __all__ = ["write_twitter"]
 
 PAGE_SIZE = 100
+FOLLOWERS_PAGE = 1000
 PAGES_PER_FILE = 400
 _TOKEN = re.compile(r"(?<![\w@#])([@#])(\w+)")
 _USER_FIELDS = (
@@ -250,6 +252,21 @@ class _Twitter:
         )
         return text, len(users), len(referenced)
 
+    def followers_page(self, account: int, followers: list[int], next_token: str | None) -> str:
+        url = (
+            f"https://api.twitter.com/2/users/{self.pop.accounts[account].native_id}/followers?"
+            + _USER_FIELDS
+            + "&max_results=1000"
+        )
+        meta: dict[str, Any] = {"result_count": len(followers)}
+        if next_token:
+            meta["next_token"] = next_token
+        return json_object(
+            data=json_array(self.user_json(a) for a in followers),
+            meta=dump(meta),
+            __twarc=self._twarc(url),
+        )
+
     def liking_page(self, post: int, likers: list[int]) -> str:
         url = (
             f"https://api.twitter.com/2/tweets/{self.tid(post)}/liking_users?"
@@ -309,6 +326,17 @@ def write_twitter(
                         fh.write(tw.liking_page(post, chunk) + "\n")
                         entry.add("pages")
                         entry.add("users", len(chunk))
+    if plan.followers:
+        path = out / "followers-0001.jsonl"
+        entry = result.file(path, root)
+        with path.open("w", encoding="utf-8") as fh:
+            for voice, followers in plan.followers.items():
+                chunks = list(pages(followers, FOLLOWERS_PAGE))
+                for k, chunk in enumerate(chunks):
+                    token = _short(plan.bits[k] ^ voice) if k + 1 < len(chunks) else None
+                    fh.write(tw.followers_page(voice, chunk, token) + "\n")
+                    entry.add("pages")
+                    entry.add("users", len(chunk))
     _count(result, pop, plan, tw, likes)
     return result
 
@@ -331,4 +359,5 @@ def _count(
         found = {m.group(2).lower() for m in _TOKEN.finditer(text) if m.group(1) == "@"}
         mentions += len(found & tw.by_handle.keys())
     counts["mentions"] = mentions
+    counts["follows"] = sum(len(f) for f in plan.followers.values())
     counts["about_brand"] = sum(1 for i in range(len(plan)) if brand_of(plan, i) is not None)

@@ -97,11 +97,13 @@ def check_twitter(folder: Path, found: Found) -> None:
                 tweets=len(page["data"]),
                 **{"includes.users": len(users), "includes.tweets": len(included)},
             )
-    for path in sorted(folder.glob("liking_users-*.jsonl")):
+    for path in sorted(folder.glob("liking_users-*.jsonl")) + sorted(folder.glob("followers-*")):
         counts = found.file(path)
+        listing, most = ("tweets", 100) if path.name.startswith("liking") else ("users", 1000)
         for page in _jsonl(path):
-            assert re.search(r"/2/tweets/\d+/liking_users\?", page["__twarc"]["url"])
-            assert page["meta"]["result_count"] == len(page["data"]) <= 100
+            relation = "liking_users" if listing == "tweets" else "followers"
+            assert re.search(rf"/2/{listing}/\d+/{relation}\?", page["__twarc"]["url"])
+            assert page["meta"]["result_count"] == len(page["data"]) <= most
             found.accounts |= {f"twitter:{u['id']}" for u in page["data"]}
             counts.update(pages=1, users=len(page["data"]))
 

@@ -182,6 +182,8 @@ def test_connectors_read_every_record(tiny: tuple[Path, Truth], connector: str) 
     for etype, key in ENGAGEMENT_COUNTS:
         found = {(r.account, r.post) for r in of(records, "engagement", etype)}  # type: ignore[attr-defined]
         assert len(found) == counts[key], etype
+    follows = {(r.source, r.target) for r in of(records, "follow")}  # type: ignore[attr-defined]
+    assert len(follows) == counts.get("follows", 0)
     if connector in ("twitter", "slack"):
         mentions = {(r.post, r.account) for r in of(records, "mention")}  # type: ignore[attr-defined]
         assert len(mentions) == counts["mentions"]
