@@ -94,6 +94,7 @@ async def run_communities(store: GraphStore, params: CommunityParams) -> Communi
             since=params.since,
             until=params.until,
             follows_weight=params.follows_weight,
+            detail=False,
         )
         projected = time.perf_counter()
         if projection.node_count == 0:

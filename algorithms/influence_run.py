@@ -4,7 +4,10 @@ Scores are stored as ``(AnalysisRun)-[:SCORED {rank, score, pagerank,
 pagerank_part, reach_part, followers, replies, shares, quotes, likes, mentions,
 channels, sentiment, sentiment_posts, advocacy}]->(Account|Customer)`` for every
 node of the projection, so the API can answer "how influential is X" and list
-the top of any run without recomputing.
+the top of any run without recomputing.  The engagement received by type
+(``replies`` ... ``mentions``) is filled for the ``BREAKDOWN_TOP`` best-ranked
+nodes and the as many strongest advocates and detractors; elsewhere it is
+null (the ranking itself never needs it).
 """
 
 from __future__ import annotations
@@ -25,11 +28,14 @@ from algorithms.models import (
     InfluenceRun,
 )
 from algorithms.projection import ENGAGEMENT_COLUMNS, Projection, project
+from algorithms.received import engagement_received
 from graph.cypher import Statement
 from graph.store import GraphStore, Params
 from graph.version import graph_version
 
-__all__ = ["run_influence"]
+__all__ = ["BREAKDOWN_TOP", "run_influence"]
+
+BREAKDOWN_TOP = 500
 
 _SCORED_PROPS = (
     "{rank: row[1], score: row[2], pagerank: row[3], pagerank_part: row[4], "
@@ -87,6 +93,7 @@ async def run_influence(store: GraphStore, params: InfluenceParams) -> Influence
             since=params.since,
             until=params.until,
             follows_weight=params.follows_weight,
+            detail=False,
         )
         projected = time.perf_counter()
         if projection.node_count == 0:
@@ -94,26 +101,27 @@ async def run_influence(store: GraphStore, params: InfluenceParams) -> Influence
         scores = await asyncio.to_thread(
             influence, projection, alpha=params.alpha, reach_weight=params.reach_weight
         )
+        lists = _Lists(scores, BREAKDOWN_TOP)
+        received = await engagement_received(
+            store, projection, (*lists.top, *lists.advocates, *lists.detractors)
+        )
         computed = time.perf_counter()
         timings = {
             "projection_s": round(projected - started, 4),
             "compute_s": round(computed - projected, 4),
         }
         run_id = params.run_id(projection.version)
-        created_at = await _store(store, run_id, params, projection, scores, timings)
+        created_at = await _store(store, run_id, params, projection, scores, received, timings)
         timings["store_s"] = round(time.perf_counter() - computed, 4)
         timings["total_s"] = round(time.perf_counter() - started, 4)
         await runstore.set_timings(store, run_id, timings)
     await runstore.retire_runs(store, params)
-    rank = np.empty(projection.node_count, dtype=np.int64)
-    rank[scores.order] = np.arange(1, projection.node_count + 1)
-    by_advocacy = np.lexsort((rank, -scores.advocacy))
-    advocates = by_advocacy[scores.advocacy[by_advocacy] > 0][: params.top]
-    by_detraction = np.lexsort((rank, scores.advocacy))
-    detractors = by_detraction[scores.advocacy[by_detraction] < 0][: params.top]
 
-    def results(nodes: Any) -> list[InfluenceResult]:
-        return [_result(projection, scores, int(n), int(rank[n])) for n in nodes]
+    def results(nodes: list[int]) -> list[InfluenceResult]:
+        return [
+            _result(projection, scores, node, int(lists.rank[node]), received.get(node))
+            for node in nodes[: params.top]
+        ]
 
     return InfluenceRun(
         run_id=run_id,
@@ -124,16 +132,33 @@ async def run_influence(store: GraphStore, params: InfluenceParams) -> Influence
         node_count=projection.node_count,
         edge_count=projection.edge_count,
         timings=timings,
-        results=results(scores.order[: params.top]),
-        advocates=results(advocates),
-        detractors=results(detractors),
+        results=results(lists.top),
+        advocates=results(lists.advocates),
+        detractors=results(lists.detractors),
     )
 
 
+class _Lists:
+    """The best ``k`` by score, by advocacy and by detraction (node indices), and ranks."""
+
+    def __init__(self, scores: InfluenceScores, k: int) -> None:
+        n = scores.score.shape[0]
+        self.rank = np.empty(n, dtype=np.int64)
+        self.rank[scores.order] = np.arange(1, n + 1)
+        self.top = scores.order[:k].tolist()
+        by_advocacy = np.lexsort((self.rank, -scores.advocacy))
+        self.advocates = by_advocacy[scores.advocacy[by_advocacy] > 0][:k].tolist()
+        by_detraction = np.lexsort((self.rank, scores.advocacy))
+        self.detractors = by_detraction[scores.advocacy[by_detraction] < 0][:k].tolist()
+
+
 def _result(
-    projection: Projection, scores: InfluenceScores, node: int, rank: int
+    projection: Projection,
+    scores: InfluenceScores,
+    node: int,
+    rank: int,
+    received: list[int] | None,
 ) -> InfluenceResult:
-    received = {c: int(projection.received_counts[c][node]) for c in ENGAGEMENT_COLUMNS}
     sentiment = float(projection.sentiment[node])
     return InfluenceResult(
         rank=rank,
@@ -145,7 +170,9 @@ def _result(
             pagerank_part=float(scores.pagerank_part[node]),
             reach_part=float(scores.reach_part[node]),
             followers=int(projection.followers[node]),
-            engagement_received=EngagementReceived(**received),
+            engagement_received=None
+            if received is None
+            else EngagementReceived(**dict(zip(ENGAGEMENT_COLUMNS, received, strict=True))),
             channels=list(projection.platforms[node]),
             brand_sentiment=None if np.isnan(sentiment) else sentiment,
             sentiment_posts=int(projection.sentiment_posts[node]),
@@ -160,6 +187,7 @@ async def _store(
     params: InfluenceParams,
     projection: Projection,
     scores: InfluenceScores,
+    received: dict[int, list[int]],
     timings: dict[str, float],
 ) -> int:
     create, created_at = runstore.create_run(
@@ -172,7 +200,7 @@ async def _store(
         level=params.level,
         brand=params.brand,
     )
-    rows = _rows(projection, scores)
+    rows = _rows(projection, scores, received)
     kinds = projection.kinds
     accounts = [row for row in rows if kinds[projection.index[row[0]]] == "account"]
     customers = [row for row in rows if kinds[projection.index[row[0]]] == "customer"]
@@ -183,10 +211,13 @@ async def _store(
     return created_at
 
 
-def _rows(projection: Projection, scores: InfluenceScores) -> list[list[Any]]:
+def _rows(
+    projection: Projection, scores: InfluenceScores, received: dict[int, list[int]]
+) -> list[list[Any]]:
     """One SCORED row per node, in rank order (columns as in ``_SCORED_PROPS``)."""
     order = scores.order
-    received = [projection.received_counts[c][order].tolist() for c in ENGAGEMENT_COLUMNS]
+    unknown = [None] * len(ENGAGEMENT_COLUMNS)
+    by_type = list(zip(*(received.get(node, unknown) for node in order.tolist()), strict=True))
     sentiment = [None if np.isnan(x) else x for x in projection.sentiment[order].tolist()]
     columns = [
         [projection.ids[i] for i in order.tolist()],
@@ -196,7 +227,7 @@ def _rows(projection: Projection, scores: InfluenceScores) -> list[list[Any]]:
         scores.pagerank_part[order].tolist(),
         scores.reach_part[order].tolist(),
         projection.followers[order].tolist(),
-        *received,
+        *by_type,
         [list(projection.platforms[i]) for i in order.tolist()],
         sentiment,
         projection.sentiment_posts[order].tolist(),
@@ -239,9 +270,9 @@ def _stored_result(row: dict[str, Any]) -> InfluenceResult:
             pagerank_part=float(s["pagerank_part"]),
             reach_part=float(s["reach_part"]),
             followers=int(s["followers"]),
-            engagement_received=EngagementReceived(
-                **{c: int(s.get(c) or 0) for c in ENGAGEMENT_COLUMNS}
-            ),
+            engagement_received=None
+            if s.get(ENGAGEMENT_COLUMNS[0]) is None
+            else EngagementReceived(**{c: int(s.get(c) or 0) for c in ENGAGEMENT_COLUMNS}),
             channels=[str(c) for c in s.get("channels") or []],
             brand_sentiment=None if s.get("sentiment") is None else float(s["sentiment"]),
             sentiment_posts=int(s.get("sentiment_posts") or 0),

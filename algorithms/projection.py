@@ -12,19 +12,19 @@ version and parameters, so repeated analyses on an unchanged graph skip the read
 
 from __future__ import annotations
 
-import asyncio
 import json
 import weakref
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from algorithms import projection_queries as q
 from algorithms.errors import BadParameter, UnknownBrand
+from algorithms.projection_build import build
 from graph.store import GraphStore
 from graph.version import graph_version
 
@@ -78,7 +78,8 @@ class Projection:
     without self-loops.
     Per-edge: ``weight``, ``engaged_count`` (interactions), ``interactions``
     (counts per type: replies, shares, quotes, likes, mentions), ``last_at`` (epoch
-    ms of the latest interaction, 0 when unknown) and ``follows`` (u follows v).
+    ms of the latest interaction, 0 when unknown) and ``follows`` (u follows v);
+    the interaction arrays are empty when ``detail`` is false.
     Per-node: ``kinds`` ("account" or "customer"), ``accounts`` (the node's
     accounts), ``platforms``, ``followers`` (summed over accounts), ``sentiment``
     (mean sentiment of the node's posts about the brand — about any brand when the
@@ -104,6 +105,7 @@ class Projection:
     brand_posts: LongArray
     version: int
     params: ProjectionParams
+    detail: bool = True
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -162,7 +164,11 @@ class Projection:
 
     @cached_property
     def received_counts(self) -> dict[str, LongArray]:
-        """Interactions each node received, per type (``"replies"``, ``"likes"``, ...)."""
+        """Interactions each node received, per type (``"replies"``, ``"likes"``, ...).
+
+        Raises ``ValueError`` on a projection read without detail."""
+        if not self.detail:
+            raise ValueError("this projection was read without per-edge detail (detail=False)")
         return {
             column: np.bincount(
                 self.dst, weights=self.interactions[column], minlength=self.node_count
@@ -224,9 +230,15 @@ async def project(
     since: int | None = None,
     until: int | None = None,
     follows_weight: float = 0.2,
+    detail: bool = True,
     cache: bool = True,
 ) -> Projection:
     """Read the engagement graph for these filters (cached per graph version and filters).
+
+    ``detail=False`` skips the per-edge interaction counts and times of an
+    unscoped projection (``interactions``, ``engaged_count`` and ``last_at`` are
+    then empty and ``detail`` is false), which halves the read; brand- or
+    window-scoped projections always carry them.
 
     Raises :class:`~algorithms.errors.UnknownBrand` for a brand id not in the graph
     and :class:`~algorithms.errors.BadParameter` for an unknown level, a negative
@@ -236,17 +248,28 @@ async def project(
     params = _check(level, brand, platform, since, until, follows_weight)
     version = await graph_version(store)
     slot = _CACHE.setdefault(store, OrderedDict())
-    key = (version, params)
-    if cache and key in slot:
-        slot.move_to_end(key)
-        return slot[key]
-    if brand is not None:
+    # A projection with detail serves a request without it.
+    for key in ((version, params, True), (version, params, detail)):
+        if cache and key in slot:
+            slot.move_to_end(key)
+            return slot[key]
+    if params.brand is not None:
         brands = await q.read_brand_ids(store)
-        if brand not in brands:
-            raise UnknownBrand(brand, brands[:20])
-    projection = await _build(store, params, version)
+        if params.brand not in brands:
+            raise UnknownBrand(params.brand, brands[:20])
+    fields = await build(
+        store,
+        level=params.level,
+        brand=params.brand,
+        platform=params.platform,
+        since=params.since,
+        until=params.until,
+        follows_weight=params.follows_weight,
+        detail=detail,
+    )
+    projection = Projection(**fields, version=version, params=params)
     if cache:
-        slot[key] = projection
+        slot[(version, params, projection.detail)] = projection
         while len(slot) > _CACHE_SIZE:
             slot.popitem(last=False)
     return projection
@@ -261,7 +284,9 @@ def clear_cache(store: GraphStore | None = None) -> None:
 
 
 # Keyed weakly by store: a closed and dropped store takes its projections with it.
-_CACHE: weakref.WeakKeyDictionary[GraphStore, OrderedDict[tuple[int, ProjectionParams], Projection]]
+_CACHE: weakref.WeakKeyDictionary[
+    GraphStore, OrderedDict[tuple[int, ProjectionParams, bool], Projection]
+]
 _CACHE = weakref.WeakKeyDictionary()
 
 
@@ -286,189 +311,4 @@ def _check(
         since=since,
         until=until,
         follows_weight=float(follows_weight),
-    )
-
-
-async def _build(store: GraphStore, params: ProjectionParams, version: int) -> Projection:
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    scoped = params.brand is not None or params.since is not None or params.until is not None
-    engagement_read = (
-        q.read_interactions(
-            store,
-            brand=params.brand,
-            platform=params.platform,
-            since=params.since,
-            until=params.until,
-        )
-        if scoped
-        else q.read_engaged(store, platform=params.platform)
-    )
-    follows_read = (
-        q.read_follows(store, platform=params.platform, until=params.until)
-        if params.follows_weight > 0
-        else _no_follows()
-    )
-    identities_read = q.read_identities(store) if params.level == "customer" else _no_identities()
-    accounts, edges, follow_rows, sentiment, identities = await asyncio.gather(
-        q.read_accounts(store, platform=params.platform),
-        engagement_read,
-        follows_read,
-        q.read_sentiment(
-            store,
-            brand=params.brand,
-            platform=params.platform,
-            since=params.since,
-            until=params.until,
-        ),
-        identities_read,
-    )
-    read_done = loop.time()
-    projection = _assemble(params, version, accounts, edges, follow_rows, sentiment, identities)
-    projection.timings.update(
-        read_s=round(read_done - started, 4), assemble_s=round(loop.time() - read_done, 4)
-    )
-    return projection
-
-
-async def _no_follows() -> q.EdgeRows:
-    return q.EdgeRows()
-
-
-async def _no_identities() -> dict[str, str]:
-    return {}
-
-
-def _assemble(
-    params: ProjectionParams,
-    version: int,
-    accounts: q.AccountRows,
-    edges: q.EdgeRows,
-    follow_rows: q.EdgeRows,
-    sentiment: q.SentimentRows,
-    identities: dict[str, str],
-) -> Projection:
-    # Fold accounts into nodes: at customer level an account with a customer
-    # becomes that customer; everything else stays itself.
-    def fold(account: str) -> str:
-        return identities.get(account, account)
-
-    known = set(accounts.ids)
-
-    def inside(rows: q.EdgeRows) -> list[int]:
-        return [
-            i
-            for i, (u, v) in enumerate(zip(rows.u, rows.v, strict=True))
-            if u in known and v in known
-        ]
-
-    e_rows, f_rows = inside(edges), inside(follow_rows)
-    # Nodes: every endpoint of an engagement; with a brand, also every author of
-    # a post about it.  Follows add nodes only when the projection is not about a
-    # brand — otherwise they only connect people already in its conversation.
-    keys = {fold(edges.u[i]) for i in e_rows} | {fold(edges.v[i]) for i in e_rows}
-    if params.brand is not None:
-        keys.update(
-            fold(a) for a, p in zip(sentiment.ids, sentiment.posts, strict=True) if p and a in known
-        )
-        f_rows = [
-            i for i in f_rows if fold(follow_rows.u[i]) in keys and fold(follow_rows.v[i]) in keys
-        ]
-    else:
-        keys.update(fold(follow_rows.u[i]) for i in f_rows)
-        keys.update(fold(follow_rows.v[i]) for i in f_rows)
-    # Sorted ids make node numbering (and so seeded algorithms) reproducible.
-    ids = sorted(keys)
-    index = {key: i for i, key in enumerate(ids)}
-    n = len(ids)
-
-    def numbered(column: list[str], rows: list[int]) -> LongArray:
-        return np.fromiter((index[fold(column[i])] for i in rows), dtype=np.int64, count=len(rows))
-
-    def picked(values: list[float] | list[int], rows: list[int], dtype: type) -> npt.NDArray[Any]:
-        return np.asarray(values, dtype=dtype)[np.asarray(rows, dtype=np.int64)]
-
-    n_e, n_f = len(e_rows), len(f_rows)
-    all_src = np.concatenate((numbered(edges.u, e_rows), numbered(follow_rows.u, f_rows)))
-    all_dst = np.concatenate((numbered(edges.v, e_rows), numbered(follow_rows.v, f_rows)))
-    # Folding can turn an edge into a self-loop (a customer engaging with
-    # their own other account); those carry no influence and are dropped.
-    keep = all_src != all_dst
-    unique_keys, inverse = np.unique((all_src * max(n, 1) + all_dst)[keep], return_inverse=True)
-    m = unique_keys.shape[0]
-
-    def summed(engaged: npt.NDArray[Any], followed: npt.NDArray[Any]) -> FloatArray:
-        values = np.concatenate((engaged, followed)).astype(np.float64)[keep]
-        return np.bincount(inverse, weights=values, minlength=m).astype(np.float64)
-
-    no_follows = np.zeros(n_f)
-    weight = summed(
-        picked(edges.weight, e_rows, np.float64),
-        params.follows_weight * picked(follow_rows.weight, f_rows, np.float64),
-    )
-    follows = summed(np.zeros(n_e), np.ones(n_f)) > 0
-    interactions: dict[str, LongArray] = {}
-    for column in ENGAGEMENT_COLUMNS:
-        counts = summed(picked(edges.counts[column], e_rows, np.int64), no_follows)
-        interactions[column] = counts.astype(np.int64)
-    engaged_count = np.zeros(m, dtype=np.int64)
-    for counts_of_type in interactions.values():
-        engaged_count += counts_of_type
-    last_at = np.zeros(m, dtype=np.int64)
-    np.maximum.at(
-        last_at,
-        inverse,
-        np.concatenate((picked(edges.last_at, e_rows, np.int64), np.zeros(n_f, np.int64)))[keep],
-    )
-
-    # Node facts, summed over each node's accounts.
-    members: list[list[str]] = [[] for _ in range(n)]
-    followers = np.zeros(n, dtype=np.int64)
-    platform_sets: list[set[str]] = [set() for _ in range(n)]
-    account_node: dict[str, int] = {}
-    for account, platform, count in zip(
-        accounts.ids, accounts.platforms, accounts.followers, strict=True
-    ):
-        node = index.get(fold(account))
-        if node is None:
-            continue
-        account_node[account] = node
-        members[node].append(account)
-        followers[node] += count
-        if platform:
-            platform_sets[node].add(platform)
-    total = np.zeros(n, dtype=np.float64)
-    rated = np.zeros(n, dtype=np.int64)
-    posts = np.zeros(n, dtype=np.int64)
-    for account, t, r, p in zip(
-        sentiment.ids, sentiment.total, sentiment.rated, sentiment.posts, strict=True
-    ):
-        node = account_node.get(account)
-        if node is not None:
-            total[node] += t
-            rated[node] += r
-            posts[node] += p
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_sentiment = np.where(rated > 0, total / np.maximum(rated, 1), np.nan)
-
-    customers = set(identities.values())
-    return Projection(
-        ids=ids,
-        index=index,
-        src=(unique_keys // max(n, 1)).astype(np.int32),
-        dst=(unique_keys % max(n, 1)).astype(np.int32),
-        weight=weight,
-        engaged_count=engaged_count,
-        interactions=interactions,
-        last_at=last_at,
-        follows=follows,
-        kinds=["customer" if node_id in customers else "account" for node_id in ids],
-        accounts=[tuple(sorted(m_)) for m_ in members],
-        platforms=[tuple(sorted(s)) for s in platform_sets],
-        followers=followers,
-        sentiment=mean_sentiment,
-        sentiment_posts=rated,
-        brand_posts=posts,
-        version=version,
-        params=params,
     )

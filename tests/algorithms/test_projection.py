@@ -10,7 +10,7 @@ from algorithms.errors import BadParameter, UnknownBrand
 from algorithms.projection import Projection, project
 from graph.store import GraphStore
 from graph.version import bump_version
-from tests.algorithms.builders import GraphBuilder
+from tests.algorithms.builders import ENGAGED, GraphBuilder
 
 
 def small_graph() -> GraphBuilder:
@@ -169,6 +169,46 @@ async def test_bad_parameters_are_named(graph: GraphStore) -> None:
         await project(graph, since=10, until=10)
     with pytest.raises(BadParameter, match="follows_weight"):
         await project(graph, follows_weight=-1)
+
+
+async def test_without_detail_the_edges_are_the_same(graph: GraphStore) -> None:
+    full = await project(graph, level="customer", cache=False)
+    lean = await project(graph, level="customer", detail=False, cache=False)
+    assert not lean.detail and full.detail
+    assert lean.ids == full.ids and edges(lean) == edges(full)
+    assert lean.interactions["likes"].size == 0 and lean.last_at.size == 0
+    with pytest.raises(ValueError, match="without per-edge detail"):
+        lean.received("likes")
+    # A cached projection with detail serves a request without it.
+    cached = await project(graph, level="customer")
+    assert await project(graph, level="customer", detail=False) is cached
+
+
+async def test_counts_too_large_to_pack_are_read_exactly(falkordb_store: GraphStore) -> None:
+    g = GraphBuilder()
+    g.account("twitter:fan")
+    g.account("twitter:star")
+    g.account("twitter:other")
+    g.post("hit", "twitter:star")
+    g.post("meh", "twitter:other")
+    g.interact("twitter:fan", "LIKED", "meh", at=7)
+    await g.write(falkordb_store, engaged=False)
+    busy = dict.fromkeys(("replies", "shares", "quotes", "mentions"), 0)
+    rows = [
+        {"u": "twitter:fan", "v": "twitter:star", "weight": 9000.0, "count": 9000, "last_at": 5}
+        | busy
+        | {"likes": 9000},
+        {"u": "twitter:fan", "v": "twitter:other", "weight": 1.0, "count": 1, "last_at": 7}
+        | busy
+        | {"likes": 1},
+    ]
+    await falkordb_store.write(ENGAGED, {"rows": rows})
+    await bump_version(falkordb_store)
+    p = await project(falkordb_store)
+    assert p.received("likes")[p.index["twitter:star"]] == 9000
+    assert p.received("likes")[p.index["twitter:other"]] == 1
+    assert p.engaged_count.tolist() == [1, 9000]  # fan→other, fan→star
+    assert sorted(p.last_at.tolist()) == [5, 7]
 
 
 async def test_empty_graph_gives_an_empty_projection(falkordb_store: GraphStore) -> None:

@@ -174,6 +174,19 @@ async def test_customer_level_scores_customers(falkordb_store: GraphStore) -> No
     top = run.results[0]
     assert (top.id, top.kind) == ("c1", "customer")
     assert top.breakdown.channels == ["reddit", "twitter"]
+    # a2's reply and a3's like count; c1's own reddit account liking its tweet does not.
+    received = top.breakdown.engagement_received
+    assert received is not None
+    assert received.model_dump() == {
+        "replies": 1,
+        "shares": 0,
+        "quotes": 0,
+        "likes": 1,
+        "mentions": 0,
+    }
+    accounts = await run_influence(falkordb_store, InfluenceParams())
+    a1 = next(r for r in accounts.results if r.id == "twitter:a1").breakdown
+    assert a1.engagement_received is not None and a1.engagement_received.likes == 2
     stored = await run_influence(falkordb_store, InfluenceParams(level="customer"))
     assert stored.reused and (stored.results[0].id, stored.results[0].kind) == ("c1", "customer")
 
