@@ -68,25 +68,24 @@ def generate(
     say = progress or (lambda _msg: None)
     ref = reference_time(seed)
     pop = plan_population(scale, seed, ref)
-    plans: dict[str, ChannelPlan] = {}
-    for platform in SOCIAL_PLATFORMS:
-        say(f"planning {platform}")
-        plans[platform] = plan_channel(
-            pop, platform, scale.platform(platform), MIXES[platform], seed
-        )
-    crm = plan_crm(pop, scale, seed)
     outputs: list[ChannelOutput] = []
-    writers: list[tuple[str, Callable[[Path], ChannelOutput]]] = [
-        ("twitter", lambda d: write_twitter(d, out, pop, plans["twitter"], ref)),
-        ("weibo", lambda d: write_weibo(d, out, pop, plans["weibo"])),
-        ("reddit", lambda d: write_reddit(d, out, pop, plans["reddit"])),
-        ("slack", lambda d: write_slack(d, out, pop, plans["slack"])),
-        ("wechat-work", lambda d: write_wechat_work(d, out, pop, crm)),
-        ("shopify", lambda d: write_shopify(d, out, pop, crm)),
-    ]
-    for name, write in writers:
-        say(f"writing {name}")
-        outputs.append(write(out / name))
+    # One channel at a time, so only one channel's plan is held in memory.
+    social: dict[str, Callable[[Path, ChannelPlan], ChannelOutput]] = {
+        "twitter": lambda d, plan: write_twitter(d, out, pop, plan, ref),
+        "weibo": lambda d, plan: write_weibo(d, out, pop, plan),
+        "reddit": lambda d, plan: write_reddit(d, out, pop, plan),
+        "slack": lambda d, plan: write_slack(d, out, pop, plan),
+    }
+    for platform in SOCIAL_PLATFORMS:
+        say(f"writing {platform}")
+        plan = plan_channel(pop, platform, scale.platform(platform), MIXES[platform], seed)
+        outputs.append(social[platform](out / platform, plan))
+        del plan
+    crm = plan_crm(pop, scale, seed)
+    say("writing wechat-work")
+    outputs.append(write_wechat_work(out / "wechat-work", out, pop, crm))
+    say("writing shopify")
+    outputs.append(write_shopify(out / "shopify", out, pop, crm))
     truth = _truth(scale, seed, ref, pop, crm, outputs)
     (out / "brands.json").write_text(dump([b.as_json() for b in BRANDS]) + "\n", encoding="utf-8")
     (out / "truth.json").write_text(truth.model_dump_json(indent=1) + "\n", encoding="utf-8")
