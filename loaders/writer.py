@@ -1,0 +1,395 @@
+"""The one shared writer: canonical records in, batched idempotent ``UNWIND ... MERGE`` out.
+
+:class:`GraphWriter` turns a batch of :mod:`graph.model` records into one
+statement per record kind.  Every statement MERGEs its endpoints by ``id``, so
+a relationship never drops because its endpoint arrives later, and SETs only
+the properties a record provides, so a sparse record never blanks what a
+richer one stored.  Loading the same records again changes nothing.
+
+The statements of a batch run one after another, then the graph version is
+bumped.  They are deliberately not one ``MULTI`` transaction: FalkorDB 4.16
+can abort while replaying its append-only file when a long graph write sits
+inside ``MULTI``/``EXEC``.  A batch cut short by a crash is finished by
+loading the same input again, because every statement is idempotent.
+
+ENGAGED aggregates (:mod:`loaders.engaged`) are current when :meth:`GraphWriter.write`
+returns.  A long load defers them (``defer_engaged=True``): the writer
+remembers which source accounts the batches touched and :meth:`GraphWriter.flush`
+recomputes their ENGAGED relationships once, so an account active in many
+batches is recomputed once per load rather than once per batch.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.cypher import Statement
+from graph.model import (
+    Account,
+    AccountLink,
+    Brand,
+    BrandMention,
+    Community,
+    CommunityBrand,
+    Customer,
+    Engagement,
+    Follow,
+    Hashtag,
+    IdentityLink,
+    Membership,
+    Mention,
+    Order,
+    OrderBrand,
+    Placed,
+    Post,
+    PostLink,
+    Record,
+    Tagged,
+)
+from graph.store import GraphStore, Params
+from graph.version import bump_version
+from loaders.engaged import EngagementWeights, recompute_accounts
+
+__all__ = ["GraphWriter", "PreparedBatch", "WriteCounts"]
+
+WriteCounts = Counter[str]
+"""Rows written per node label and relationship type (``{"Account": 3, "FOLLOWS": 2}``)."""
+
+# --- statements --------------------------------------------------------------------
+#
+# Rows are lists, not maps: FalkorDB receives parameters as query text, and
+# ``[id, {props}]`` is the shortest form that still says everything.  Statement
+# texts are assembled here from the model's fixed labels and types, never from data.
+
+# An endpoint created by a relationship (its own record may come later) still
+# gets what can be known now: a Post its ingestion time, an Account or Post the
+# platform its namespaced id starts with.
+_PLATFORM_OF = "CASE WHEN {key} CONTAINS ':' THEN split({key}, ':')[0] END"
+_ENGAGEMENT_TYPES = "REPLIED|SHARED|QUOTED|LIKED"
+
+
+def _merge(var: str, label: str, key: str) -> str:
+    text = f"MERGE ({var}:{label} {{id: {key}}})"
+    platform = _PLATFORM_OF.format(key=key)
+    if label == "Post":
+        text += f" ON CREATE SET {var}.ingested_at = $now, {var}.platform = {platform}"
+    elif label == "Account":
+        text += f" ON CREATE SET {var}.platform = {platform}"
+    return text
+
+
+def _node_statement(label: str) -> Statement:
+    merge = f"MERGE (n:{label} {{id: row[0]}})"
+    if label == "Post":
+        merge += " ON CREATE SET n.ingested_at = $now"
+    return Statement(f"writer.node.{label}", f"UNWIND $rows AS row {merge} SET n += row[1]")
+
+
+def _edge_statement(
+    name: str, source: str, rel_type: str, target: str, *, props: bool, tail: str = ""
+) -> Statement:
+    text = (
+        f"UNWIND $rows AS row {_merge('a', source, 'row[0]')} {_merge('b', target, 'row[1]')} "
+        f"MERGE (a)-[r:{rel_type}]->(b)"
+    )
+    if props:
+        text += " SET r += row[2]"
+    return Statement(f"writer.rel.{name}", text + tail)
+
+
+# What the ENGAGED bookkeeping needs back from two statements: the accounts whose
+# ENGAGED an authorship or a mention affects, which only the graph knows when the
+# other half was written earlier.  A post stored before the writer's last flush
+# (ingested_at <= $since) may carry engagements whose sources were already flushed.
+_POSTED_TAIL = (
+    " WITH DISTINCT b WHERE coalesce(b.ingested_at, 0) <= $since"
+    f" MATCH (u:Account)-[:{_ENGAGEMENT_TYPES}]->(b) RETURN DISTINCT u.id AS id"
+)
+_MENTIONS_TAIL = " WITH DISTINCT a MATCH (u:Account)-[:POSTED]->(a) RETURN DISTINCT u.id AS id"
+
+
+# --- record kinds ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: used as dict keys
+class _Node:
+    label: str
+    statement: Statement
+    fields: tuple[str, ...]  # record fields stored as properties
+    renamed: Mapping[str, str]  # record field -> property name
+    unless_given: frozenset[str]  # fields whose empty default is not written
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Edge:
+    rel_type: str
+    statement: Statement
+    source: str  # the record field naming the source node's id
+    target: str
+    fields: tuple[str, ...]
+
+
+def _node(cls: type[Any], label: str, *, skip: tuple[str, ...] = ()) -> _Node:
+    fields = tuple(name for name in cls.model_fields if name not in {"kind", "id", *skip})
+    unless_given = frozenset(
+        name
+        for name, info in cls.model_fields.items()
+        if not info.is_required() and info.get_default(call_default_factory=True) in ("", [], {})
+    )
+    renamed = {"community_kind": "kind"} if cls is Community else {}
+    return _Node(label, _node_statement(label), fields, renamed, unless_given)
+
+
+def _edge(
+    name: str,
+    source: tuple[str, str],
+    rel_type: str,
+    target: tuple[str, str],
+    *fields: str,
+    tail: str = "",
+) -> _Edge:
+    statement = _edge_statement(name, source[0], rel_type, target[0], props=bool(fields), tail=tail)
+    return _Edge(rel_type, statement, source[1], target[1], fields)
+
+
+_NODES: dict[type[Any], _Node] = {
+    Customer: _node(Customer, "Customer"),
+    Account: _node(Account, "Account", skip=("properties",)),
+    Post: _node(Post, "Post", skip=("author",)),
+    Brand: _node(Brand, "Brand"),
+    Community: _node(Community, "Community"),
+    Hashtag: _node(Hashtag, "Hashtag"),
+    Order: _node(Order, "Order"),
+}
+
+_POSTED = _edge("POSTED", ("Account", "author"), "POSTED", ("Post", "id"), tail=_POSTED_TAIL)
+_MENTIONS = _edge(
+    "MENTIONS", ("Post", "post"), "MENTIONS", ("Account", "account"), "weight", tail=_MENTIONS_TAIL
+)
+
+# Keyed by record class, or (class, type) for records whose type picks the relationship.
+_EDGES: dict[Any, _Edge] = {
+    IdentityLink: _edge(
+        "HAS_ACCOUNT",
+        ("Customer", "customer"),
+        "HAS_ACCOUNT",
+        ("Account", "account"),
+        "method",
+        "evidence",
+        "confidence",
+        "at",
+    ),
+    Follow: _edge(
+        "FOLLOWS", ("Account", "source"), "FOLLOWS", ("Account", "target"), "at", "weight"
+    ),
+    **{
+        (Engagement, t): _edge(t, ("Account", "account"), t, ("Post", "post"), "at", "weight")
+        for t in ("REPLIED", "SHARED", "QUOTED", "LIKED")
+    },
+    **{
+        (PostLink, t): _edge(t, ("Post", "source"), t, ("Post", "target"))
+        for t in ("REPLY_TO", "SHARE_OF", "QUOTE_OF")
+    },
+    Mention: _MENTIONS,
+    Tagged: _edge("TAGGED", ("Post", "post"), "TAGGED", ("Hashtag", "hashtag")),
+    BrandMention: _edge("ABOUT", ("Post", "post"), "ABOUT", ("Brand", "brand"), "sentiment"),
+    Membership: _edge(
+        "MEMBER_OF",
+        ("Account", "account"),
+        "MEMBER_OF",
+        ("Community", "community"),
+        "role",
+        "since",
+    ),
+    CommunityBrand: _edge(
+        "OF_BRAND.Community", ("Community", "community"), "OF_BRAND", ("Brand", "brand")
+    ),
+    Placed: _edge("PLACED", ("Customer", "customer"), "PLACED", ("Order", "order")),
+    OrderBrand: _edge("OF_BRAND.Order", ("Order", "order"), "OF_BRAND", ("Brand", "brand")),
+}
+# Statements that return accounts whose ENGAGED needs recomputing.
+_REPORTING = frozenset({_POSTED.statement.name, _MENTIONS.statement.name})
+
+
+# --- batches -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PreparedBatch:
+    """A batch turned into statements, ready to commit (see :meth:`GraphWriter.prepare`)."""
+
+    statements: list[tuple[Statement, Params]]
+    counts: WriteCounts
+    # Source accounts whose ENGAGED this batch affects, as far as the records tell.
+    engaged_sources: set[str] = field(default_factory=set)
+    identity_keys: int = 0  # AccountLink records: identity resolution's input, not stored
+
+
+class _Rows:
+    """The rows of one batch, grouped by statement; a repeated key keeps one row whose
+    properties are the union (later records win)."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[_Node, dict[str, dict[str, Any]]] = {}
+        self.edges: dict[_Edge, dict[tuple[str, str], dict[str, Any]]] = {}
+        self.sources: set[str] = set()
+        self.identity_keys = 0
+
+    def add(self, record: Record) -> None:
+        node = _NODES.get(type(record))
+        if node is not None:
+            self._add_node(node, record)
+            if isinstance(record, Post) and record.author is not None:
+                self._add_edge(_POSTED, record)
+                self.sources.add(record.author)  # for the mentions in its posts
+            return
+        if isinstance(record, AccountLink):
+            self.identity_keys += 1
+            return
+        key = (
+            (type(record), record.type)
+            if isinstance(record, Engagement | PostLink)
+            else type(record)
+        )
+        edge = _EDGES.get(key)
+        if edge is None:
+            raise TypeError(f"the writer cannot store a {type(record).__name__}")
+        self._add_edge(edge, record)
+        if isinstance(record, Engagement):
+            self.sources.add(record.account)
+
+    def _add_node(self, node: _Node, record: Record) -> None:
+        values = record.__dict__
+        given = record.model_fields_set
+        props: dict[str, Any] = dict(values["properties"]) if node.label == "Account" else {}
+        for name in node.fields:
+            value = values[name]
+            if value is None or (name in node.unless_given and name not in given):
+                continue
+            props[node.renamed.get(name, name)] = value
+        rows = self.nodes.setdefault(node, {})
+        known = rows.get(values["id"])
+        if known is None:
+            rows[values["id"]] = props
+        else:
+            known.update(props)
+
+    def _add_edge(self, edge: _Edge, record: Record) -> None:
+        values = record.__dict__
+        props = {name: values[name] for name in edge.fields if values[name] is not None}
+        rows = self.edges.setdefault(edge, {})
+        key = (values[edge.source], values[edge.target])
+        known = rows.get(key)
+        if known is None:
+            rows[key] = props
+        else:
+            known.update(props)
+
+    def prepared(self, now: int) -> PreparedBatch:
+        statements: list[tuple[Statement, Params]] = []
+        counts: WriteCounts = Counter()
+        # Nodes first, then POSTED (MENTIONS asks the graph for authors), then the rest.
+        for node, node_rows in self.nodes.items():
+            rows: list[Any] = [[key, props] for key, props in node_rows.items()]
+            statements.append((node.statement, {"rows": rows, "now": now}))
+            counts[node.label] += len(rows)
+        for edge, edge_rows in sorted(self.edges.items(), key=lambda kv: kv[0] is not _POSTED):
+            if edge.fields:
+                rows = [[s, t, props] for (s, t), props in edge_rows.items()]
+            else:
+                rows = [[s, t] for s, t in edge_rows]
+            statements.append((edge.statement, {"rows": rows, "now": now}))
+            counts[edge.rel_type] += len(rows)
+        return PreparedBatch(statements, counts, self.sources, self.identity_keys)
+
+
+class GraphWriter:
+    """Writes batches of canonical records to ``store`` and keeps ENGAGED current.
+
+    Each :meth:`write` is one batch and bumps the graph version once.  With
+    ``defer_engaged`` ENGAGED waits for :meth:`flush` (call it at the end of a
+    load; the pipeline does), otherwise every :meth:`write` brings it current.
+    """
+
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        weights: EngagementWeights | None = None,
+        defer_engaged: bool = False,
+    ) -> None:
+        self.store = store
+        self.weights = weights or EngagementWeights()
+        self.defer_engaged = defer_engaged
+        # Posts stored before this were there before the last flush (see _POSTED_TAIL).
+        self._since = _now_ms()
+        self._engaged_sources: set[str] = set()
+
+    def prepare(self, records: Iterable[Record]) -> PreparedBatch:
+        """Turn ``records`` into statements and per label / type row counts.  Pure (no I/O),
+        so it may run in a worker thread.  Raises :class:`TypeError` for a non-record."""
+        rows = _Rows()
+        for record in records:
+            rows.add(record)
+        return rows.prepared(_now_ms())
+
+    async def commit(self, batch: PreparedBatch) -> WriteCounts:
+        """Run a prepared batch's statements (and, unless deferred, recompute the ENGAGED
+        it affects), then bump the graph version once.  ``ENGAGED`` in the counts is
+        the number of ENGAGED relationships recomputed."""
+        if not batch.statements:
+            return batch.counts
+        self._engaged_sources |= batch.engaged_sources
+        for statement, params in batch.statements:
+            if statement.name in _REPORTING:
+                rows = await self.store.write(statement, {**params, "since": self._since})
+                self._engaged_sources.update(str(row["id"]) for row in rows)
+            else:
+                await self.store.write(statement, params)
+        counts = Counter(batch.counts)
+        if not self.defer_engaged:
+            engaged = await self._recompute()
+            if engaged:
+                counts["ENGAGED"] += engaged
+        await bump_version(self.store)
+        return counts
+
+    async def write(self, records: Iterable[Record]) -> WriteCounts:
+        """Upsert ``records`` as one batch; return the rows written per label / type.
+
+        ``AccountLink`` records are the identity resolver's input and are not stored
+        (:mod:`loaders.identity` consumes them before the writer).
+        """
+        return await self.commit(self.prepare(records))
+
+    @property
+    def pending_engaged(self) -> int:
+        """How many source accounts wait for :meth:`flush`."""
+        return len(self._engaged_sources)
+
+    async def flush(self) -> int:
+        """Recompute ENGAGED for every source account the batches since the last flush
+        touched; return the ENGAGED relationships written (then bump the version)."""
+        written = await self._recompute()
+        if written:
+            await bump_version(self.store)
+        return written
+
+    async def _recompute(self) -> int:
+        if not self._engaged_sources:
+            return 0
+        sources, self._engaged_sources = self._engaged_sources, set()
+        self._since = _now_ms()
+        try:
+            return await recompute_accounts(self.store, sources, weights=self.weights)
+        except BaseException:
+            self._engaged_sources |= sources  # still owed; a later flush retries
+            raise
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
