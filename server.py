@@ -47,6 +47,7 @@ from graph import (
     open_store,
 )
 from resolvers.auth import KeyRing, Principal
+from resolvers.cache import ResultCache
 from resolvers.context import Context
 from resolvers.errors import ApiError, Unauthenticated, public_message
 from resolvers.http import (
@@ -86,6 +87,7 @@ class _Api:
         self.store: GraphStore | None = None
         self.keys: KeyRing | None = None
         self.feeds: MentionFeeds | None = None
+        self.cache = ResultCache()
         self.metrics = ApiMetrics(lambda: self.store)
         self.schema = build_schema(settings, metrics=self.metrics)
 
@@ -94,11 +96,12 @@ class _Api:
             raise RuntimeError("the app is not started")
         return Context(
             store=self.store,
-            loaders=Loaders(self.store),
+            loaders=Loaders(self.store, self.cache),
             principal=principal,
             settings=self.settings,
             request=request,
             feeds=self.feeds,
+            cache=self.cache,
         )
 
     async def authenticate(self, authorization: str | None) -> Principal:

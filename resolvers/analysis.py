@@ -52,25 +52,34 @@ _CURRENT_RUN = (
 )
 CURRENT_RUN = Statement("api.analysis.current_run", _CURRENT_RUN + "RETURN r AS run")
 
-_ORDERS = {
-    InfluenceOrder.RANK: ("", "s.rank"),
-    InfluenceOrder.ADVOCACY: ("WHERE s.advocacy > 0 ", "s.advocacy DESC, s.rank"),
-    InfluenceOrder.DETRACTION: ("WHERE s.advocacy < 0 ", "s.advocacy, s.rank"),
+# (filter, order, paging) per listing.  Ranks run 1..n, so a page in rank order is a
+# range of ranks and needs no sort of the whole run.
+_PAGING = "SKIP $skip LIMIT $limit"
+_ORDERS: dict[InfluenceOrder, tuple[str, str, str]] = {
+    InfluenceOrder.RANK: ("WHERE s.rank > $skip AND s.rank <= $skip + $limit ", "s.rank", ""),
+    InfluenceOrder.ADVOCACY: ("WHERE s.advocacy > 0 ", "s.advocacy DESC, s.rank", _PAGING),
+    InfluenceOrder.DETRACTION: ("WHERE s.advocacy < 0 ", "s.advocacy, s.rank", _PAGING),
 }
 INFLUENCE_PAGE = {
     order: Statement(
         f"api.influencers.page.{order.value}",
         _CURRENT_RUN + f"MATCH (r)-[s:SCORED]->(n) {where}"
-        f"RETURN r AS run, s, n, labels(n)[0] AS label ORDER BY {by} SKIP $skip LIMIT $limit",
+        f"RETURN r AS run, s, n, labels(n)[0] AS label ORDER BY {by} {paging}",
     )
-    for order, (where, by) in _ORDERS.items()
+    for order, (where, by, paging) in _ORDERS.items()
 }
+# In rank order the whole run counts: its node_count.
 INFLUENCE_COUNT = {
     order: Statement(
         f"api.influencers.count.{order.value}",
-        _CURRENT_RUN + f"MATCH (r)-[s:SCORED]->(n) {where}RETURN count(s) AS total",
+        _CURRENT_RUN
+        + (
+            "RETURN r.node_count AS total"
+            if order is InfluenceOrder.RANK
+            else f"MATCH (r)-[s:SCORED]->(n) {where}RETURN count(s) AS total"
+        ),
     )
-    for order, (where, _) in _ORDERS.items()
+    for order, (where, _, _) in _ORDERS.items()
 }
 
 
@@ -105,11 +114,18 @@ async def resolve_influencers(
     store = info.context.store
     key = params.run_key()
     span = PageArgs(first, after, last, before).window(info)
+    wants_total = span.needs_total or selects(info, "totalCount")
+    version = await info.context.loaders.graph_version()
+    cached_as = ("influencers", key, order.value, span, wants_total)
+    cached: InfluencerConnection | None = info.context.cache.get(version, cached_as)
+    if cached is not None:
+        return cached
     total: int | None = None
-    if span.needs_total or selects(info, "totalCount"):
+    if wants_total:
         if await _current_run(info, key) is None:
             await run_influence(store, params)
-        total = int((await store.read(INFLUENCE_COUNT[order], {"key": key}))[0]["total"])
+        counted = await store.read(INFLUENCE_COUNT[order], {"key": key})
+        total = int(counted[0]["total"]) if counted else 0
     lo, hi = span.bounds(total)
     page = {"key": key, "skip": lo, "limit": max(0, hi - lo) + 1}
     rows = await store.read(INFLUENCE_PAGE[order], page)
@@ -120,9 +136,12 @@ async def resolve_influencers(
     scores = page_of_rows(
         rows, lambda row: InfluenceScore.from_record(row, _node), lo=lo, hi=hi, total=total
     )
-    return InfluencerConnection(
+    result = InfluencerConnection(
         edges=scores.edges, page_info=scores.page_info, total_count=scores.total_count, run=run
     )
+    if run is not None:  # a stored run does not change while the graph does not
+        info.context.cache.put(version, cached_as, result)
+    return result
 
 
 def _node(label: str, record: Mapping[str, Any]) -> Node:
@@ -202,11 +221,18 @@ async def resolve_advocacy_paths(
         since=ms_from_datetime(since),
         until=ms_from_datetime(until),
     )
+    version = await info.context.loaders.graph_version()
+    cached_as = ("paths", params.model_dump_json())
+    cached: AdvocacyPaths | None = info.context.cache.get(version, cached_as)
+    if cached is not None:
+        return cached
     result = (await find_advocacy_paths(info.context.store, params)).model_dump(by_alias=True)
     ids = list(dict.fromkeys(i for path in result["paths"] for i in path["nodes"]))
     label = "Customer" if result["level"] == "customer" else "Account"
     found = dict(zip(ids, await info.context.loaders.node(label).load_many(ids), strict=True))
-    return AdvocacyPaths.from_record(result, lambda path: [found.get(i) for i in path])
+    paths = AdvocacyPaths.from_record(result, lambda path: [found.get(i) for i in path])
+    info.context.cache.put(version, cached_as, paths)
+    return paths
 
 
 async def resolve_run_analysis(

@@ -10,6 +10,7 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from graph.store import GraphStore
+from resolvers.cache import ResultCache
 from resolvers.settings import ApiSettings
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ class Context:
     request: Request | WebSocket | None = None
     feeds: MentionFeeds | None = None
     connection_params: dict[str, Any] | None = None
+    # Shared by the app's requests: results per graph version (see resolvers.cache).
+    cache: ResultCache = field(default_factory=ResultCache)
 
 
 Info = StrawberryInfo[Context, None]

@@ -60,7 +60,9 @@ async def ingest_payload(
     kept = [r for r in resolved if not isinstance(r, Reject)]
     rejects += [r for r in resolved if isinstance(r, Reject)]
     enriched = enricher.enrich(kept, options=options)
-    written = await GraphWriter(store).write(enriched) if enriched else {}
+    writer = GraphWriter(store)
+    written = await writer.write(enriched) if enriched else {}
+    await writer.flush()  # ENGAGED aggregates of the accounts the payload touched
     summary = {
         "read": len(records) + len(rejects),
         "written": dict(written),

@@ -133,7 +133,7 @@ async def resolve_brand_mentions(
             if sentiment is not None and polarity(row.get("sentiment")) is not sentiment:
                 continue
             # A subscription lives long: related nodes are read fresh for every event.
-            info.context.loaders = Loaders(info.context.store)
+            info.context.loaders = Loaders(info.context.store, info.context.cache)
             yield BrandMention.from_record(row)
 
 

@@ -9,6 +9,7 @@ list for a missing key).  A fresh :class:`Loaders` is made for every request.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
@@ -18,6 +19,8 @@ from strawberry.dataloader import DataLoader
 
 from graph.cypher import Statement
 from graph.store import GraphStore, Row
+from graph.version import graph_version
+from resolvers.cache import ResultCache
 from resolvers.pagination import Window, connection
 from resolvers.services import social_capital
 from schema.account import Account
@@ -188,11 +191,19 @@ CLUSTERS_OF_CUSTOMERS = Statement(
 class Loaders:
     """The DataLoaders of one request (each made on first use)."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, cache: ResultCache | None = None) -> None:
         self.store = store
+        self.cache = cache or ResultCache()
+        self._version: asyncio.Task[int] | None = None
         self._nodes: dict[str, DataLoader[str, Any]] = {}
         self._capital: DataLoader[tuple[str, str | None], SocialCapital | None] | None = None
         self._clusters_of_run: dict[int, DataLoader[tuple[str, Window], Connection[Cluster]]] = {}
+
+    async def graph_version(self) -> int:
+        """The graph version, read once per request (the key of cached results)."""
+        if self._version is None:
+            self._version = asyncio.ensure_future(graph_version(self.store))
+        return await self._version
 
     def node(self, label: str) -> DataLoader[str, Any]:
         """Nodes of ``label`` by graph id (None when missing)."""
@@ -386,17 +397,19 @@ class Loaders:
         if self._capital is None:
 
             async def load(keys: list[tuple[str, str | None]]) -> list[SocialCapital | None]:
+                version = await self.graph_version()
+                found = {key: self.cache.get(version, ("capital", *key)) for key in keys}
                 by_brand: dict[str | None, list[str]] = defaultdict(list)
-                for customer, brand in keys:
-                    by_brand[brand].append(customer)
-                found: dict[tuple[str, str | None], SocialCapital] = {}
+                for (customer, brand), known in found.items():
+                    if known is None:
+                        by_brand[brand].append(customer)
                 for brand, customers in by_brand.items():
                     for capital in await social_capital(
                         self.store, customer_ids=_unique(customers), brand=brand
                     ):
-                        found[(capital.customer, brand)] = SocialCapital.from_record(
-                            capital.model_dump()
-                        )
+                        key = (capital.customer, brand)
+                        found[key] = SocialCapital.from_record(capital.model_dump())
+                        self.cache.put(version, ("capital", *key), found[key])
                 return [found.get(key) for key in keys]
 
             self._capital = DataLoader(load)

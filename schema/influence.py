@@ -7,8 +7,10 @@ from typing import Any
 
 import strawberry
 
+from schema.account import Account
 from schema.analysis_run import AnalysisRun
 from schema.connection import Connection
+from schema.customer import Customer
 from schema.node import Node
 
 __all__ = ["EngagementReceived", "InfluenceBreakdown", "InfluenceScore", "InfluencerConnection"]
@@ -46,6 +48,8 @@ class InfluenceScore:
     score: float
     kind: str = strawberry.field(description="account or customer.")
     node: Node = strawberry.field(description="The Account or Customer.")
+    account: Account | None = strawberry.field(description="The node, at account level.")
+    customer: Customer | None = strawberry.field(description="The node, at customer level.")
     breakdown: InfluenceBreakdown
 
     @classmethod
@@ -57,11 +61,14 @@ class InfluenceScore:
         s = record["s"]
         label = str(record["label"])
         sentiment = s.get("sentiment")
+        person = node(label, record["n"])
         return cls(
             rank=int(s["rank"]),
             score=float(s["score"]),
             kind=label.lower(),
-            node=node(label, record["n"]),
+            node=person,
+            account=person if isinstance(person, Account) else None,
+            customer=person if isinstance(person, Customer) else None,
             breakdown=InfluenceBreakdown(
                 pagerank=float(s.get("pagerank") or 0.0),
                 pagerank_part=float(s.get("pagerank_part") or 0.0),

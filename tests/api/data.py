@@ -149,4 +149,6 @@ def records() -> list[Any]:
 
 
 async def load(store: GraphStore) -> None:
-    await GraphWriter(store).write(records())
+    writer = GraphWriter(store)
+    await writer.write(records())
+    await writer.flush()  # ENGAGED

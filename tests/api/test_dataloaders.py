@@ -55,7 +55,9 @@ async def populate(store: GraphStore) -> None:
             Engagement(type="LIKED", account=tw, post=f"twitter:p{(i + 1) % N:03}"),
             Engagement(type="REPLIED", account=tw, post=f"twitter:p{(i + 7) % N:03}"),
         ]
-    await GraphWriter(store).write(records)
+    writer = GraphWriter(store)
+    await writer.write(records)
+    await writer.flush()  # ENGAGED
     await run_communities(store, CommunityParams(level="customer"))
 
 
