@@ -57,6 +57,7 @@ from typing import Any
 from graph.cypher import Statement
 from graph.model import Account, AccountLink, Customer, IdentityLink, Placed, Record
 from graph.store import GraphStore, Params
+from graph.version import BUMP_VERSION
 from loaders.base import Reject
 from loaders.identity_graph import (
     Changes,
@@ -95,6 +96,8 @@ class IdentityPlan:
     vetoed_links: int = 0  # IdentityLink records refused because of an earlier unlink
 
     def statements(self) -> list[tuple[Statement, Params]]:
+        """The identity writes (without a graph-version bump: commit them with the batch
+        that bumps it, or add one)."""
         return self.changes.statements()
 
 
@@ -178,7 +181,8 @@ class IdentityResolver:
         plan = await self.plan(store, records, source=source)
         statements = plan.statements()
         if statements:
-            await store.write_batch(statements)
+            # Links changed: customer-level analyses cached per graph version must see it.
+            await store.write_batch([*statements, (BUMP_VERSION, {})])
         return [*plan.records, *plan.rejects]
 
     def _sanitise_customer(self, record: Customer) -> Customer:

@@ -463,3 +463,16 @@ async def test_handles_that_differ_in_trailing_digits_are_suggested(store: Graph
     assert found.accounts == ("twitter:9", "weibo:9")
     assert found.reasons == ["similar handles (wongmaya50, wongmaya508)"]
     assert found.confidence == pytest.approx(0.45)
+
+
+async def test_identity_changes_bump_the_graph_version_and_reloads_do_not(
+    store: GraphStore,
+) -> None:
+    from graph.version import graph_version
+
+    records = [*wechat_records(), *shop_records()]
+    await resolver().resolve(store, records)
+    first = await graph_version(store)
+    assert first >= 1
+    await resolver().resolve(store, records)
+    assert await graph_version(store) == first
