@@ -50,6 +50,7 @@ under one Customer with the shop account and its orders.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -115,6 +116,8 @@ class IdentityResolver:
         self.hasher = hasher
         self.keep_pii = keep_pii
         self._clock = clock or (lambda: int(time.time() * 1000))
+        # Rows :meth:`resolve` wrote so far, for a load summary ({"HAS_ACCOUNT": n}).
+        self.written: Counter[str] = Counter()
 
     @classmethod
     def from_env(cls) -> IdentityResolver:
@@ -183,6 +186,7 @@ class IdentityResolver:
         if statements:
             # Links changed: customer-level analyses cached per graph version must see it.
             await store.write_batch([*statements, (BUMP_VERSION, {})])
+            self.written["HAS_ACCOUNT"] += len(plan.linked)
         return [*plan.records, *plan.rejects]
 
     def _sanitise_customer(self, record: Customer) -> Customer:

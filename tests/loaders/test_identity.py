@@ -471,8 +471,11 @@ async def test_identity_changes_bump_the_graph_version_and_reloads_do_not(
     from graph.version import graph_version
 
     records = [*wechat_records(), *shop_records()]
-    await resolver().resolve(store, records)
+    identity = resolver()
+    await identity.resolve(store, records)
     first = await graph_version(store)
     assert first >= 1
-    await resolver().resolve(store, records)
+    assert identity.written == {"HAS_ACCOUNT": 3}
+    await identity.resolve(store, records)
     assert await graph_version(store) == first
+    assert identity.written == {"HAS_ACCOUNT": 3}
