@@ -1,5 +1,5 @@
 """``ingest(connector, payload)`` and ``POST /ingest/{connector}``: webhook-style loads through
-the same connectors and pipeline as ``scrm load``.
+the same connectors and pipeline (:func:`loaders.pipeline.load_payload`) as ``scrm load``.
 
 A payload is one source; its bad records are set aside with their reasons and
 listed in the summary (the API has no rejects file), the good ones load.
@@ -7,16 +7,13 @@ listed in the summary (the API has no rejects file), the good ones load.
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from graph.store import GraphStore
-from loaders.base import LoadOptions, Reject, Source
-from loaders.enrich import Enricher
-from loaders.identity import resolve_identities
+from loaders.base import LoadOptions
+from loaders.pipeline import load_payload
 from loaders.registry import UnknownConnector, get_connector
-from loaders.writer import GraphWriter
+from loaders.rejects import RejectList
 from resolvers.context import Info
 from resolvers.errors import BadInput, NotAvailable
 from resolvers.ids import graph_id
@@ -44,31 +41,18 @@ async def ingest_payload(
         raise NotAvailable(f"connector: {connector!r} is not installed here") from None
     if not payload.strip():
         raise BadInput("payload: is empty")
-    options = LoadOptions(brand=brand, platform=platform)
-    source = Source.from_bytes(payload, name=name)
-    records: list[Any] = []
-    rejects: list[Reject] = []
-    for item in spec.parse(source, options=options):
-        if isinstance(item, Reject):
-            rejects.append(item)
-        else:
-            records.append(item)
-    enricher = Enricher()
-    await enricher.prepare(store)
-    enricher.check_brand(brand)
-    resolved = await resolve_identities(store, records, source=source.name)
-    kept = [r for r in resolved if not isinstance(r, Reject)]
-    rejects += [r for r in resolved if isinstance(r, Reject)]
-    enriched = enricher.enrich(kept, options=options)
-    writer = GraphWriter(store)
-    written = await writer.write(enriched) if enriched else {}
-    await writer.flush()  # ENGAGED aggregates of the accounts the payload touched
-    summary = {
-        "read": len(records) + len(rejects),
-        "written": dict(written),
-        "rejected": len(rejects),
-    }
-    return IngestSummary.from_record(connector, summary, [r.as_json() for r in rejects])
+    rejects = RejectList()
+    summary = await load_payload(
+        store,
+        spec,
+        payload,
+        name=name,
+        options=LoadOptions(brand=brand, platform=platform),
+        rejects=rejects,
+    )
+    return IngestSummary.from_record(
+        connector, summary.as_json(), [r.as_json() for r in rejects.items]
+    )
 
 
 async def resolve_ingest(
