@@ -23,7 +23,7 @@ SOCIAL_PLATFORMS: tuple[str, ...] = ("twitter", "weibo", "reddit", "slack")
 
 # The data set covers the year before a reference date that depends only on the seed,
 # so one seed always gives the same bytes.
-_REFERENCE_BASE = datetime(2026, 9, 1, tzinfo=UTC)
+_REFERENCE_BASE = datetime(2026, 10, 1, tzinfo=UTC)
 DAY_MS = 86_400_000
 YEAR_MS = 365 * DAY_MS
 
@@ -102,7 +102,7 @@ SIZES: dict[str, Scale] = {
         weibo=PlatformScale(accounts=540, communities=3, interactions=6_500),
         reddit=PlatformScale(accounts=240, communities=2, interactions=2_600),
         slack=PlatformScale(accounts=120, communities=2, interactions=2_000),
-        wechat_contacts=300,
+        wechat_contacts=250,
         wechat_groups=6,
         wechat_employees=8,
         shop_only_customers=80,
@@ -118,7 +118,7 @@ SIZES: dict[str, Scale] = {
         weibo=PlatformScale(accounts=30_000, communities=16, interactions=300_000),
         reddit=PlatformScale(accounts=12_000, communities=8, interactions=150_000),
         slack=PlatformScale(accounts=3_000, communities=4, interactions=130_000),
-        wechat_contacts=15_000,
+        wechat_contacts=10_000,
         wechat_groups=150,
         wechat_employees=60,
         shop_only_customers=5_000,

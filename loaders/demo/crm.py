@@ -112,6 +112,7 @@ class CrmPlan:
     contacts: list[WeChatContact]
     groups: list[WeChatGroup]
     customers: list[ShopCustomer]
+    followers: list[int]  # accounts following the brand's WeChat Official Account
 
 
 def _email_variant(rng: random.Random, email: str) -> str:
@@ -136,6 +137,7 @@ def plan_crm(pop: Population, scale: Scale, seed: int) -> CrmPlan:
         employees.append(Employee(f"{base[0]}{k // len(EMPLOYEES) + 1}", base[1]))
     contacts = [_new_contact(pop, rng, employees) for _ in range(scale.wechat_contacts)]
     groups = _plan_groups(pop, rng, scale, employees, contacts)
+    followers = _plan_official_account(pop, rng, contacts)
     customers: list[ShopCustomer] = []
     order_number = [1001]
 
@@ -181,7 +183,47 @@ def plan_crm(pop: Population, scale: Scale, seed: int) -> CrmPlan:
         person.email = f"{first.lower()}.{last.lower()}{rng.randrange(100, 999)}@example.com"
         pop.people.append(person)
         add_customer(person, "USD", 1 + min(3, int(rng.expovariate(1.2))))
-    return CrmPlan(employees, contacts, groups, customers)
+    return CrmPlan(employees, contacts, groups, customers, followers)
+
+
+def _plan_official_account(
+    pop: Population, rng: random.Random, contacts: list[WeChatContact]
+) -> list[int]:
+    """Followers of the brand's Official Account: over half the contacts who have a unionid
+    (the same person, joined by it), and people the staff never added."""
+    followers = []
+    for contact in contacts:
+        person = pop.people[pop.accounts[contact.account].person]
+        if person.unionid and rng.random() < 0.55:
+            followers.append(_wechat_account(pop, person, "wechat-mp", pop.ids.openid()))
+    for _ in range(len(contacts) // 5):
+        person = Person(len(pop.people), rng.choice(SURNAMES_ZH) + rng.choice(GIVEN_ZH))
+        person.unionid = pop.ids.unionid()
+        pop.people.append(person)
+        followers.append(_wechat_account(pop, person, "wechat-mp", pop.ids.openid()))
+    return followers
+
+
+def _wechat_account(pop: Population, person: Person, platform: str, native_id: str) -> int:
+    account = Account(
+        index=len(pop.accounts),
+        platform=platform,
+        native_id=native_id,
+        handle=person.name,
+        name=person.name,
+        lang="zh",
+        community=-1,
+        role="follower" if platform == "wechat-mp" else "contact",
+        followers=0,
+        following=0,
+        created_at=pop.start_ms + int(pop.ids.rng.random() * (pop.end_ms - pop.start_ms)),
+        activity=0.0,
+        person=person.index,
+    )
+    pop.accounts.append(account)
+    pop.by_platform.setdefault(platform, []).append(account.index)
+    person.accounts.append(account.index)
+    return account.index
 
 
 def _new_contact(pop: Population, rng: random.Random, employees: list[Employee]) -> WeChatContact:

@@ -193,12 +193,15 @@ def _identities(pop: Population, crm: CrmPlan, ids: dict[int, str]) -> list[Trut
     for person in pop.people:
         customer = crm.customers[person.shop_customer] if person.shop_customer is not None else None
         keys: list[Literal["unionid", "phone", "email", "handle"]] = []
+        platforms = {pop.accounts[a].platform for a in person.accounts}
         if person.similar_handles:
             keys.append("handle")
+        if person.unionid and {"wechat", "wechat-mp"} <= platforms:
+            keys.append("unionid")
         if customer is not None and person.accounts:
             if customer.phone and any(person.phone in remarked.get(a, ()) for a in person.accounts):
                 keys.append("phone")
-            if customer.email and any(pop.accounts[a].platform == "slack" for a in person.accounts):
+            if customer.email and "slack" in platforms:
                 keys.append("email")
         if not keys:
             continue  # one account, or an order nothing ties to the person's accounts

@@ -100,6 +100,9 @@ class IdMaker:
     def unionid(self) -> str:
         return "o" + self._draw("unionid", lambda: self._token(_WECOM + "-_", 27))
 
+    def openid(self) -> str:
+        return "o" + self._draw("openid", lambda: self._token(_WECOM + "-_", 27))
+
     def chat_id(self) -> str:
         return "wr" + self._draw("wecom-chat", lambda: self._token(_WECOM, 28))
 

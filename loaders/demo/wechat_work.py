@@ -6,7 +6,9 @@
   pages per employee for the untagged contacts (``external_contact_list`` of
   ``external_contact`` + ``follow_info``), ``next_cursor``;
 - ``groupchat_get-<chat_id>.json``: ``externalcontact/groupchat/get`` per customer
-  group (``member_list`` with ``type``, ``unionid``, ``invitor``; ``admin_list``).
+  group (``member_list`` with ``type``, ``unionid``, ``invitor``; ``admin_list``);
+- ``user_info_batchget-NNNN.json``: the brand's Official Account followers
+  (``user/info/batchget``: ``openid``, ``unionid``, ``subscribe_time``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from loaders.demo.config import CITIES_ZH
 from loaders.demo.crm import TAG_GROUPS, CrmPlan, FollowUser, WeChatContact
 from loaders.demo.people import Population
 from loaders.demo.render import ChannelOutput, dump, write_json
@@ -58,6 +61,31 @@ class _WeCom:
             data["unionid"] = person.unionid
         return data
 
+    def follower(self, index: int) -> dict[str, Any]:
+        """An Official Account follower as ``user/info/batchget`` lists it."""
+        account = self.pop.accounts[index]
+        person = self.pop.people[account.person]
+        city = CITIES_ZH[index % len(CITIES_ZH)]
+        return {
+            "subscribe": 1,
+            "openid": account.native_id,
+            "nickname": account.name,
+            "sex": 1 + index % 2,
+            "language": "zh_CN",
+            "city": city,
+            "province": "",
+            "country": "中国",
+            "headimgurl": _AVATAR.format(account.native_id[-12:]),
+            "subscribe_time": account.created_at // 1000,
+            "unionid": person.unionid,
+            "remark": "",
+            "groupid": 0,
+            "tagid_list": [],
+            "subscribe_scene": ("ADD_SCENE_QR_CODE", "ADD_SCENE_SEARCH")[index % 2],
+            "qr_scene": 0,
+            "qr_scene_str": "",
+        }
+
     def follow_info(self, follow: FollowUser) -> dict[str, Any]:
         info: dict[str, Any] = {
             "remark": follow.remark,
@@ -96,8 +124,9 @@ def write_wechat_work(out: Path, root: Path, pop: Population, crm: CrmPlan) -> C
     out.mkdir(parents=True, exist_ok=True)
     wc = _WeCom(pop, crm)
     result = ChannelOutput("wechat-work")
-    for index in pop.by_platform.get("wechat", []):
-        result.account_ids[index] = f"wechat:{pop.accounts[index].native_id}"
+    for platform in ("wechat", "wechat-mp"):
+        for index in pop.by_platform.get(platform, []):
+            result.account_ids[index] = f"{platform}:{pop.accounts[index].native_id}"
     # Contacts someone tagged come as externalcontact/get bodies (follow_user tags carry
     # names), one per line; untagged ones as batch/get_by_user pages per employee.
     tagged = [c for c in crm.contacts if any(f.tags for f in c.follow)]
@@ -143,6 +172,11 @@ def write_wechat_work(out: Path, root: Path, pop: Population, crm: CrmPlan) -> C
                 },
             )
             result.file(path, root).add("external_contacts", len(page))
+    for number, start in enumerate(range(0, len(crm.followers), PAGE_SIZE), start=1):
+        path = out / f"user_info_batchget-{number:04d}.json"
+        batch = crm.followers[start : start + PAGE_SIZE]
+        write_json(path, {"user_info_list": [wc.follower(a) for a in batch]})
+        result.file(path, root).add("followers", len(batch))
     members_total = 0
     for group in crm.groups:
         members: list[dict[str, Any]] = []
@@ -199,4 +233,5 @@ def write_wechat_work(out: Path, root: Path, pop: Population, crm: CrmPlan) -> C
     counts["unionids"] = sum(
         1 for i in pop.by_platform.get("wechat", []) if pop.people[pop.accounts[i].person].unionid
     )
+    counts["official_account_followers"] = len(crm.followers)
     return result

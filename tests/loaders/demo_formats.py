@@ -205,7 +205,7 @@ def check_wechat_work(folder: Path, found: Found) -> None:
         bodies = _jsonl(path) if path.suffix == ".jsonl" else [_json(path)]
         counts = found.file(path)
         for body in bodies:
-            assert (body["errcode"], body["errmsg"]) == (0, "ok")
+            assert body.get("errcode", 0) == 0 and body.get("errmsg", "ok") == "ok"
             if "group_chat" in body:
                 chat = body["group_chat"]
                 assert chat["chat_id"].startswith("wr") and chat["owner"]
@@ -217,6 +217,12 @@ def check_wechat_work(folder: Path, found: Found) -> None:
                     members=len(chat["member_list"]),
                     external_members=sum(m["type"] == 2 for m in chat["member_list"]),
                 )
+                continue
+            if "user_info_list" in body:
+                for follower in body["user_info_list"]:
+                    assert follower["openid"].startswith("o") and follower["unionid"]
+                    found.accounts.add(f"wechat-mp:{follower['openid']}")
+                counts.update(followers=len(body["user_info_list"]))
                 continue
             entries = body.get("external_contact_list") or [body]
             for entry in entries:
