@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from algorithms import attention
 from algorithms.attention import AttentionGraph, attention_graph
 from algorithms.errors import BadParameter, UnknownBrand, UnknownTarget
+from algorithms.evidence import HopEvidence, hop_evidence
 from algorithms.influence import influence
-from algorithms.projection import ENGAGEMENT_COLUMNS, Level, Projection, project
+from algorithms.projection import Level, Projection, project
 from algorithms.projection_queries import read_brand_ids
 from algorithms.yen import k_best_paths
 from graph.cypher import Statement
@@ -86,26 +87,6 @@ class PathParams(BaseModel):
         if self.since is not None and self.until is not None and self.since >= self.until:
             raise BadParameter("since", "the window is empty: since must be before until")
         return self
-
-
-class HopEvidence(BaseModel):
-    """Why a hop v→u holds: u's interactions with v's content, by type, and their recency.
-
-    ``weight`` is u's engagement weight on v (``follows`` adds the follow
-    weight), ``attention`` u's engagement weight on everyone; their ratio is the
-    hop's probability.  ``last_contact`` is epoch ms, ``None`` when unknown.
-    """
-
-    replies: int
-    shares: int
-    quotes: int
-    likes: int
-    mentions: int
-    interactions: int
-    follows: bool
-    weight: float
-    attention: float
-    last_contact: int | None
 
 
 class Hop(BaseModel):
@@ -230,7 +211,12 @@ async def find_advocacy_paths(store: GraphStore, params: PathParams) -> PathsRes
     )
     if not found:
         return empty(f"no source reaches {params.target} within {params.max_hops} hops", source_ids)
-    paths = [_path(graph, [int(graph.node[j]) for j in p.nodes]) for p in found]
+    node_paths = [[int(graph.node[j]) for j in p.nodes] for p in found]
+    hops = [[_edge(graph, u, v) for u, v in itertools.pairwise(nodes)] for nodes in node_paths]
+    evidence = await hop_evidence(store, graph, itertools.chain.from_iterable(hops))
+    paths = [
+        _path(graph, nodes, edges, evidence) for nodes, edges in zip(node_paths, hops, strict=True)
+    ]
     return PathsResult(
         target=params.target,
         level=level,
@@ -253,6 +239,7 @@ async def _project(
         since=params.since,
         until=params.until,
         follows_weight=params.follows_weight,
+        detail=False,
     )
 
 
@@ -352,33 +339,33 @@ def _top_advocates(projection: Projection, limit: int) -> list[str]:
     return [ids[i] for i in ranked[:limit]]
 
 
-def _path(graph: AttentionGraph, search_path: list[int]) -> AdvocacyPath:
+def _edge(graph: AttentionGraph, influenced: int, influencer: int) -> int:
+    """The projection edge influenced→influencer ("attends to") behind a hop."""
+    slot = graph.graph.edge(int(graph.search[influenced]), int(graph.search[influencer]))
+    return int(graph.graph.slot[slot])
+
+
+def _path(
+    graph: AttentionGraph,
+    search_path: list[int],
+    edges: list[int],
+    evidence: dict[int, HopEvidence],
+) -> AdvocacyPath:
     """Turn a search path (target first, along u→v edges) into source→target hops."""
-    projection = graph.projection
-    ids = projection.ids
-    hops: list[Hop] = []
-    for influenced, influencer in itertools.pairwise(search_path):
-        slot = graph.graph.edge(int(graph.search[influenced]), int(graph.search[influencer]))
-        edge = int(graph.graph.slot[slot])
-        last = int(projection.last_at[edge])
-        evidence = HopEvidence(
-            **{c: int(projection.interactions[c][edge]) for c in ENGAGEMENT_COLUMNS},
-            interactions=int(projection.engaged_count[edge]),
-            follows=bool(projection.follows[edge]),
-            weight=float(projection.weight[edge]),
-            attention=float(graph.attention[influenced]),
-            last_contact=last or None,
+    ids = graph.projection.ids
+    hops = [
+        Hop.model_validate(
+            {
+                "from": ids[influencer],
+                "to": ids[influenced],
+                "probability": float(graph.probability[edge]),
+                "evidence": evidence[edge],
+            }
         )
-        hops.append(
-            Hop.model_validate(
-                {
-                    "from": ids[influencer],
-                    "to": ids[influenced],
-                    "probability": float(graph.probability[edge]),
-                    "evidence": evidence,
-                }
-            )
+        for (influenced, influencer), edge in zip(
+            itertools.pairwise(search_path), edges, strict=True
         )
+    ]
     hops.reverse()
     return AdvocacyPath(
         strength=math.prod(hop.probability for hop in hops),

@@ -298,3 +298,33 @@ async def test_cli_json_shape_and_errors(
         run_scrm, "analyze", "paths", "--target", "tw:zz", "--json", env=env
     )
     assert unknown.returncode == 1 and unknown.stderr.startswith("scrm: unknown target 'tw:zz'")
+
+
+@pytest.mark.parametrize("since", [None, 15 * DAY])
+async def test_customer_hop_evidence_sums_its_accounts(
+    falkordb_store: GraphStore, since: int | None
+) -> None:
+    # Read from ENGAGED for the returned hops (no window), or from the windowed
+    # projection's own edge detail: the same evidence either way.
+    g = attention_graph()
+    g.account("rd:t2", platform="reddit")
+    g.interact("rd:t2", "LIKED", "m1-1", at=30 * DAY)
+    g.customer("cust:t", "tw:t", "rd:t2")
+    await g.write(falkordb_store)
+    result = await find_advocacy_paths(
+        falkordb_store, PathParams(target="cust:t", source="tw:m1", k=1, since=since)
+    )
+    (path,) = result.paths
+    assert path.nodes == ["tw:m1", "cust:t"] and path.strength == pytest.approx(4 / 5)
+    assert path.hops[0].evidence.model_dump() == {
+        "replies": 1,
+        "shares": 0,
+        "quotes": 0,
+        "likes": 1,
+        "mentions": 0,
+        "interactions": 2,
+        "follows": False,
+        "weight": 4.0,
+        "attention": 5.0,
+        "last_contact": 30 * DAY,
+    }
