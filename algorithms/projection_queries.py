@@ -156,11 +156,16 @@ INTERACTIONS = _statement(
     f"WHERE {_BOTH_ON_PLATFORM} {_GROUP}",
     *_INTERACTION_TUPLE,
 )
+# ``WITH b`` makes the engine start from the brand, not from every post.
+# Scoped to a brand, pages split the brand's posts (a pair of accounts may then
+# come back once per page; the projection sums them).
 BRAND_INTERACTIONS = _statement(
     "projection.brand_interactions",
-    "MATCH (:Brand {id: $brand})<-[:ABOUT]-(p:Post)<-[:POSTED]-(v:Account) "
+    "MATCH (b:Brand {id: $brand}) WITH b "
+    "MATCH (b)<-[:ABOUT]-(p:Post) WHERE id(p) % $pages = $page "
+    "MATCH (v:Account)-[:POSTED]->(p) "
     "MATCH (u:Account)-[r:REPLIED|SHARED|QUOTED|LIKED]->(p) "
-    f"WHERE {_PAGE} AND {_BOTH_ON_PLATFORM} {_GROUP}",
+    f"WHERE {_BOTH_ON_PLATFORM} {_GROUP}",
     *_INTERACTION_TUPLE,
 )
 _MENTION_GROUP = (
@@ -176,9 +181,10 @@ MENTIONS = _statement(
 )
 BRAND_MENTIONS = _statement(
     "projection.brand_mentions",
-    "MATCH (:Brand {id: $brand})<-[:ABOUT]-(p:Post)<-[:POSTED]-(u:Account) "
-    "MATCH (p)-[m:MENTIONS]->(v:Account) "
-    f"WHERE {_PAGE} AND {_BOTH_ON_PLATFORM} AND {_POST_IN_WINDOW} {_MENTION_GROUP}",
+    "MATCH (b:Brand {id: $brand}) WITH b MATCH (b)<-[:ABOUT]-(p:Post) "
+    f"WHERE id(p) % $pages = $page AND {_POST_IN_WINDOW} "
+    "MATCH (u:Account)-[:POSTED]->(p)-[m:MENTIONS]->(v:Account) "
+    f"WHERE {_BOTH_ON_PLATFORM} {_MENTION_GROUP}",
     *_INTERACTION_TUPLE,
 )
 # A follow is a standing relation, so a window keeps those made before its end.
@@ -190,15 +196,17 @@ FOLLOWS = _statement(
     "id(v)",
     _nano("coalesce(f.weight, 1.0)"),
 )
-# Sentiment toward the brand: the ABOUT edge's own score, else the post's.
+# Sentiment toward the brand: the ABOUT edge's own score, else the post's.  Pages
+# split the posts (an account may come back once per page; the projection sums).
 _SENTIMENT_GROUP = (
-    f"WHERE ($platform IS NULL OR a.platform = $platform) AND {_POST_IN_WINDOW} "
+    f"WHERE id(p) % $pages = $page AND {_POST_IN_WINDOW} "
+    "MATCH (a:Account)-[:POSTED]->(p) WHERE $platform IS NULL OR a.platform = $platform "
     "WITH a, p, coalesce(ab.sentiment, p.sentiment) AS s "
     "WITH id(a) AS a, sum(s) AS total, count(s) AS rated, count(p) AS posts"
 )
 BRAND_SENTIMENT = _statement(
     "projection.brand_sentiment",
-    f"MATCH (:Brand {{id: $brand}})<-[ab:ABOUT]-(p:Post)<-[:POSTED]-(a:Account) {_SENTIMENT_GROUP}",
+    f"MATCH (b:Brand {{id: $brand}}) WITH b MATCH (b)<-[ab:ABOUT]-(p:Post) {_SENTIMENT_GROUP}",
     "a",
     _nano("total"),
     "rated",
@@ -206,7 +214,7 @@ BRAND_SENTIMENT = _statement(
 )
 ANY_BRAND_SENTIMENT = _statement(
     "projection.any_brand_sentiment",
-    f"MATCH (:Brand)<-[ab:ABOUT]-(p:Post)<-[:POSTED]-(a:Account) {_SENTIMENT_GROUP}",
+    f"MATCH (b:Brand) WITH b MATCH (b)<-[ab:ABOUT]-(p:Post) {_SENTIMENT_GROUP}",
     "a",
     _nano("total"),
     "rated",
@@ -362,10 +370,10 @@ async def read_sentiment(
 ) -> SentimentTable:
     params: dict[str, Any] = {"platform": platform, "since": since, "until": until}
     if brand is None:
-        rows = await store.read(ANY_BRAND_SENTIMENT, params)
+        pages = await _pages(store, ANY_BRAND_SENTIMENT, params)
     else:
-        rows = await store.read(BRAND_SENTIMENT, {**params, "brand": brand})
-    table = _stack([rows], 4)
+        pages = await _pages(store, BRAND_SENTIMENT, {**params, "brand": brand})
+    table = _stack(pages, 4)
     return SentimentTable(table[:, 0], _scaled(table[:, 1]), table[:, 2], table[:, 3])
 
 
