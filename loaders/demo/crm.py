@@ -195,16 +195,29 @@ def _plan_official_account(
     for contact in contacts:
         person = pop.people[pop.accounts[contact.account].person]
         if person.unionid and rng.random() < 0.55:
-            followers.append(_wechat_account(pop, person, "wechat-mp", pop.ids.openid()))
+            followers.append(_follower(pop, rng, person))
     for _ in range(len(contacts) // 5):
-        person = Person(len(pop.people), rng.choice(SURNAMES_ZH) + rng.choice(GIVEN_ZH))
-        person.unionid = pop.ids.unionid()
-        pop.people.append(person)
-        followers.append(_wechat_account(pop, person, "wechat-mp", pop.ids.openid()))
+        followers.append(_follower(pop, rng, _new_person(pop, rng, unionid=True)))
     return followers
 
 
-def _wechat_account(pop: Population, person: Person, platform: str, native_id: str) -> int:
+def _follower(pop: Population, rng: random.Random, person: Person) -> int:
+    subscribed = pop.start_ms + int(rng.random() * (pop.end_ms - pop.start_ms))
+    return _wechat_account(pop, person, "wechat-mp", pop.ids.openid(), "follower", subscribed)
+
+
+def _new_person(pop: Population, rng: random.Random, *, unionid: bool) -> Person:
+    person = Person(index=len(pop.people), name=rng.choice(SURNAMES_ZH) + rng.choice(GIVEN_ZH))
+    if unionid:
+        person.unionid = pop.ids.unionid()
+    pop.people.append(person)
+    return person
+
+
+def _wechat_account(
+    pop: Population, person: Person, platform: str, native_id: str, role: str, created: int
+) -> int:
+    """A WeChat-side account (a WeCom contact or group member, an Official Account follower)."""
     account = Account(
         index=len(pop.accounts),
         platform=platform,
@@ -213,10 +226,10 @@ def _wechat_account(pop: Population, person: Person, platform: str, native_id: s
         name=person.name,
         lang="zh",
         community=-1,
-        role="follower" if platform == "wechat-mp" else "contact",
+        role=role,
         followers=0,
         following=0,
-        created_at=pop.start_ms + int(pop.ids.rng.random() * (pop.end_ms - pop.start_ms)),
+        created_at=created,
         activity=0.0,
         person=person.index,
     )
@@ -227,35 +240,15 @@ def _wechat_account(pop: Population, person: Person, platform: str, native_id: s
 
 
 def _new_contact(pop: Population, rng: random.Random, employees: list[Employee]) -> WeChatContact:
-    name = rng.choice(SURNAMES_ZH) + rng.choice(GIVEN_ZH)
-    person = Person(index=len(pop.people), name=name)
-    pop.people.append(person)
-    contact_type = 1 if rng.random() < 0.9 else 2
-    if contact_type == 1:
-        person.unionid = pop.ids.unionid()
+    contact_type = 1 if rng.random() < 0.9 else 2  # a WeChat user, or another company's WeCom user
+    person = _new_person(pop, rng, unionid=contact_type == 1)
+    name = person.name
     if rng.random() < 0.7:
         person.phone = pop.ids.phone()
     if rng.random() < 0.3:
         person.email = f"{rng.randrange(10**7, 10**10)}@{rng.choice(_DOMAINS_ZH)}"
     created = pop.start_ms + rng.randrange(0, 330) * DAY_MS + rng.randrange(DAY_MS)
-    account = Account(
-        index=len(pop.accounts),
-        platform="wechat",
-        native_id=pop.ids.external_userid(),
-        handle=name,
-        name=name,
-        lang="zh",
-        community=-1,
-        role="contact",
-        followers=0,
-        following=0,
-        created_at=created,
-        activity=0.0,
-        person=person.index,
-    )
-    pop.accounts.append(account)
-    pop.by_platform.setdefault("wechat", []).append(account.index)
-    person.accounts.append(account.index)
+    index = _wechat_account(pop, person, "wechat", pop.ids.external_userid(), "contact", created)
     follow = []
     for employee in rng.sample(range(len(employees)), 1 if rng.random() < 0.8 else 2):
         tags = [(group, rng.choice(names)) for group, names in TAG_GROUPS if rng.random() < 0.6]
@@ -272,7 +265,7 @@ def _new_contact(pop: Population, rng: random.Random, employees: list[Employee])
             )
         )
     corp = "" if contact_type == 1 else rng.choice(("腾讯", "字节跳动", "美团", "网易"))
-    return WeChatContact(account.index, contact_type, corp, follow)
+    return WeChatContact(index, contact_type, corp, follow)
 
 
 def _plan_groups(
@@ -322,25 +315,6 @@ def _join(rng: random.Random, group: WeChatGroup, account: int, pop: Population)
 
 def _stranger(pop: Population, rng: random.Random) -> int:
     """A group member who is nobody's contact (yet): an external id and a unionid only."""
-    name = rng.choice(SURNAMES_ZH) + rng.choice(GIVEN_ZH)
-    person = Person(index=len(pop.people), name=name, unionid=pop.ids.unionid())
-    pop.people.append(person)
-    account = Account(
-        index=len(pop.accounts),
-        platform="wechat",
-        native_id=pop.ids.external_userid(),
-        handle=name,
-        name=name,
-        lang="zh",
-        community=-1,
-        role="group_member",
-        followers=0,
-        following=0,
-        created_at=pop.start_ms,
-        activity=0.0,
-        person=person.index,
-    )
-    pop.accounts.append(account)
-    pop.by_platform.setdefault("wechat", []).append(account.index)
-    person.accounts.append(account.index)
-    return account.index
+    person = _new_person(pop, rng, unionid=True)
+    external = pop.ids.external_userid()
+    return _wechat_account(pop, person, "wechat", external, "group_member", pop.start_ms)

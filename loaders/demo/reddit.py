@@ -176,8 +176,7 @@ def write_reddit(out: Path, root: Path, pop: Population, plan: ChannelPlan) -> C
     out.mkdir(parents=True, exist_ok=True)
     rd = _Reddit(pop, plan)
     result = ChannelOutput("reddit")
-    for account in pop.platform_accounts("reddit"):
-        result.account_ids[account.index] = f"reddit:{account.native_id}"
+    result.name_accounts(pop)
     by_sub: dict[str, tuple[list[int], list[int]]] = {}
     for community in pop.platform_communities("reddit"):
         by_sub[community.native_id] = ([], [])

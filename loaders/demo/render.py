@@ -187,6 +187,12 @@ class ChannelOutput:
     account_ids: dict[int, str] = field(default_factory=dict)  # Account.index -> graph id
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def name_accounts(self, pop: Population, *platforms: str) -> None:
+        """Record the graph id (``<platform>:<native id>``) of every account of ``platforms``."""
+        for platform in platforms or (self.connector,):
+            for index in pop.by_platform.get(platform, []):
+                self.account_ids[index] = f"{platform}:{pop.accounts[index].native_id}"
+
     def file(self, path: Path, root: Path) -> FileCounts:
         entry = FileCounts(path.relative_to(root).as_posix())
         self.files.append(entry)

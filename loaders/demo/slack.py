@@ -159,8 +159,7 @@ def write_slack(out: Path, root: Path, pop: Population, plan: ChannelPlan) -> Ch
     sl = _Slack(pop, plan, team)
     result = ChannelOutput("slack")
     accounts = pop.platform_accounts("slack")
-    for account in accounts:
-        result.account_ids[account.index] = f"slack:{account.native_id}"
+    result.name_accounts(pop)
     users_path = out / "users.json"
     write_json(users_path, [sl.user(a) for a in accounts])
     result.file(users_path, root).add("users", len(accounts))

@@ -292,8 +292,7 @@ def write_twitter(
     out.mkdir(parents=True, exist_ok=True)
     tw = _Twitter(pop, plan, ref_ms)
     result = ChannelOutput("twitter")
-    for account in pop.platform_accounts("twitter"):
-        result.account_ids[account.index] = f"twitter:{account.native_id}"
+    result.name_accounts(pop)
     query = (
         "(lumora OR LumoraTea OR 露茉拉 OR kestrel OR KestrelCoffee OR 隼鸟咖啡) lang:en OR lang:zh"
     )

@@ -124,9 +124,7 @@ def write_wechat_work(out: Path, root: Path, pop: Population, crm: CrmPlan) -> C
     out.mkdir(parents=True, exist_ok=True)
     wc = _WeCom(pop, crm)
     result = ChannelOutput("wechat-work")
-    for platform in ("wechat", "wechat-mp"):
-        for index in pop.by_platform.get(platform, []):
-            result.account_ids[index] = f"{platform}:{pop.accounts[index].native_id}"
+    result.name_accounts(pop, "wechat", "wechat-mp")
     # Contacts someone tagged come as externalcontact/get bodies (follow_user tags carry
     # names), one per line; untagged ones as batch/get_by_user pages per employee.
     tagged = [c for c in crm.contacts if any(f.tags for f in c.follow)]

@@ -109,31 +109,39 @@ class _Weibo:
             words = f"回复@{pop.accounts[plan.author[plan.parent[i]]].handle}:{words}"
         return tags + words
 
+    def _head(self, i: int) -> dict[str, Any]:
+        """What statuses and comments both start with."""
+        mid = self.mid(i)
+        return {
+            "created_at": weibo_time(self.plan.time[i]),
+            "id": int(mid),
+            "idstr": mid,
+            "mid": mid,
+            "text": self.text(i),
+            "source": _SOURCE[self.plan.bits[i] % len(_SOURCE)],
+        }
+
     def status_json(self, i: int) -> str:
         return self._statuses.get(i, self._encode_status)
 
     def _encode_status(self, i: int, *, with_source: bool = True) -> str:
         plan = self.plan
-        mid = self.mid(i)
-        status: dict[str, Any] = {
-            "created_at": weibo_time(plan.time[i]),
-            "id": int(mid),
-            "idstr": mid,
-            "mid": mid,
-            "text": self.text(i),
-            "source": _SOURCE[plan.bits[i] % len(_SOURCE)],
-            "favorited": False,
-            "truncated": False,
-            "in_reply_to_status_id": "",
-            "in_reply_to_user_id": "",
-            "in_reply_to_screen_name": "",
-            "geo": None,
-            "reposts_count": plan.shares[i],
-            "comments_count": plan.replies[i],
-            "attitudes_count": plan.likes[i] + (plan.bits[i] >> 30) % 40,
-            "mlevel": 0,
-            "visible": {"type": 0, "list_id": 0},
-        }
+        status = self._head(i)
+        status.update(
+            {
+                "favorited": False,
+                "truncated": False,
+                "in_reply_to_status_id": "",
+                "in_reply_to_user_id": "",
+                "in_reply_to_screen_name": "",
+                "geo": None,
+                "reposts_count": plan.shares[i],
+                "comments_count": plan.replies[i],
+                "attitudes_count": plan.likes[i] + (plan.bits[i] >> 30) % 40,
+                "mlevel": 0,
+                "visible": {"type": 0, "list_id": 0},
+            }
+        )
         embedded = {"user": self.user_json(plan.author[i])}
         if with_source and plan.kind[i] == SHARE:
             embedded["retweeted_status"] = self._encode_status(plan.parent[i], with_source=False)
@@ -141,15 +149,7 @@ class _Weibo:
 
     def comment_json(self, i: int, *, nested: bool = True) -> str:
         plan = self.plan
-        mid = self.mid(i)
-        comment: dict[str, Any] = {
-            "created_at": weibo_time(plan.time[i]),
-            "id": int(mid),
-            "idstr": mid,
-            "mid": mid,
-            "text": self.text(i),
-            "source": _SOURCE[plan.bits[i] % len(_SOURCE)],
-        }
+        comment = self._head(i)
         embedded = {"user": self.user_json(plan.author[i])}
         if nested:
             embedded["status"] = self.status_json(plan.root[i])
@@ -164,8 +164,7 @@ def write_weibo(out: Path, root: Path, pop: Population, plan: ChannelPlan) -> Ch
     out.mkdir(parents=True, exist_ok=True)
     wb = _Weibo(pop, plan)
     result = ChannelOutput("weibo")
-    for account in pop.platform_accounts("weibo"):
-        result.account_ids[account.index] = f"weibo:{account.native_id}"
+    result.name_accounts(pop)
     newest_first = range(len(plan) - 1, -1, -1)
     statuses = [i for i in newest_first if plan.kind[i] != REPLY]
     comments = [i for i in newest_first if plan.kind[i] == REPLY]
