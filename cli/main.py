@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from cli import analyze, brand, db, demo, graphql_schema, identity, keys, serve, stats
+from cli import analyze, brand, db, demo, graphql_schema, identity, keys, load, serve, stats
 
 app = typer.Typer(
     name="scrm",
@@ -18,6 +18,7 @@ app = typer.Typer(
 )
 app.command(name="serve")(serve.serve)
 app.command(name="stats")(stats.stats)
+app.command(name="load", cls=load.LoadCommand)(load.load_command)
 app.add_typer(db.app, name="db")
 app.add_typer(analyze.app, name="analyze")
 app.add_typer(demo.app, name="demo")

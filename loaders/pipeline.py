@@ -1,0 +1,278 @@
+"""The load pipeline: sources -> connector -> identity -> enrichment -> writer, in batches.
+
+:func:`load` expands paths into sources, parses them with a connector in a
+worker thread (so parsing the next batch overlaps the database writing this
+one), and passes each batch of records through the stages - identity
+resolution (:mod:`loaders.identity`) then enrichment (:mod:`loaders.enrich`) -
+into the :class:`~loaders.writer.GraphWriter`.  Bad records go to a
+:class:`~loaders.rejects.RejectSink` with their reasons; the summary counts
+records read, rows written per label and relationship type, and rejects.
+ENGAGED is brought current once, at the end (:meth:`GraphWriter.flush`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.errors import ScrmError
+from graph.model import Record
+from graph.store import GraphStore
+from loaders.base import ConnectorSpec, LoadOptions, ParseItem, Reject, Source
+from loaders.engaged import EngagementWeights
+from loaders.rejects import RejectList, RejectSink
+from loaders.stages import Stage, default_stages
+from loaders.writer import GraphWriter
+
+__all__ = [
+    "LoadError",
+    "LoadProgress",
+    "LoadSummary",
+    "expand_sources",
+    "load",
+    "load_payload",
+]
+
+DEFAULT_BATCH_SIZE = 5000
+
+
+class LoadError(ScrmError):
+    """A load cannot start: a path is missing, or a folder holds nothing to load."""
+
+    code = "BAD_INPUT"
+
+
+@dataclass(slots=True)
+class LoadSummary:
+    """What a load did.  :meth:`as_json` is the ``scrm load --json`` shape."""
+
+    read: int = 0
+    written: Counter[str] = field(default_factory=Counter)
+    rejected: int = 0
+    rejects_file: str | None = None
+    sources: int = 0
+    seconds: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "written": dict(sorted(self.written.items())),
+            "rejected": self.rejected,
+            "rejects_file": self.rejects_file,
+        }
+
+    def add(self, other: LoadSummary) -> None:
+        """Fold another load's summary into this one (``scrm load all``)."""
+        self.read += other.read
+        self.written.update(other.written)
+        self.rejected += other.rejected
+        self.sources += other.sources
+        self.seconds += other.seconds
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProgress:
+    """Where a running load is, for a progress display."""
+
+    source: str  # the source being read
+    sources_done: int
+    sources_total: int
+    bytes_done: int  # size of the sources finished
+    bytes_total: int
+    read: int
+    rejected: int
+    written: int  # rows written so far, all labels and types
+
+
+ProgressCallback = Callable[[LoadProgress], None]
+
+
+def expand_sources(connector: ConnectorSpec, paths: Sequence[Path | str | Source]) -> list[Source]:
+    """The sources ``paths`` name: files as given; a folder's files matching the connector's
+    patterns (recursively, sorted), or the folder itself for a ``directory_source``
+    connector.  Raises :class:`LoadError` for a missing path or a folder with nothing
+    to read."""
+    sources: list[Source] = []
+    for item in paths:
+        if isinstance(item, Source):
+            sources.append(item)
+            continue
+        path = Path(item)
+        if not path.exists():
+            raise LoadError(f"{path}: no such file or folder")
+        if path.is_file() or connector.directory_source:
+            sources.append(Source.from_path(path))
+            continue
+        found = sorted(
+            {f for pattern in connector.patterns for f in path.rglob(pattern) if f.is_file()}
+        )
+        if not found:
+            patterns = ", ".join(connector.patterns)
+            raise LoadError(f"{path}: no files matching {patterns} for {connector.name}")
+        sources.extend(Source.from_path(f) for f in found)
+    return sources
+
+
+@dataclass(slots=True)
+class _Chunk:
+    records: list[Record]
+    rejects: list[Reject]
+    read: int
+    source: str
+    sources_done: int
+    bytes_done: int
+
+
+def _chunks(
+    connector: ConnectorSpec, sources: Sequence[Source], options: LoadOptions, batch_size: int
+) -> Iterator[_Chunk]:
+    """Parse every source, cut into chunks of at most ``batch_size`` records (rejects ride
+    along); a chunk also ends with each source so progress moves per file."""
+    bytes_done = 0
+    for index, source in enumerate(sources):
+        records: list[Record] = []
+        rejects: list[Reject] = []
+        read = 0
+        for item in _parse(connector, source, options):
+            read += 1
+            if isinstance(item, Reject):
+                rejects.append(item)
+                continue
+            records.append(item)
+            if len(records) >= batch_size:
+                yield _Chunk(records, rejects, read, source.name, index, bytes_done)
+                records, rejects, read = [], [], 0
+        bytes_done += _size(source)
+        yield _Chunk(records, rejects, read, source.name, index + 1, bytes_done)
+
+
+def _parse(connector: ConnectorSpec, source: Source, options: LoadOptions) -> Iterator[ParseItem]:
+    # A connector that fails outright loses its source, never the load: the failure is
+    # recorded like any bad record.
+    try:
+        yield from connector.parse(source, options=options)
+    except Exception as exc:  # reported as a reject, with its reason
+        reason = f"{connector.name} could not read this source: {type(exc).__name__}: {exc}"
+        yield Reject(source.name, "file", reason, None)
+
+
+def _size(source: Source) -> int:
+    try:
+        return source.size
+    except OSError:
+        return 0
+
+
+async def load(
+    store: GraphStore,
+    connector: ConnectorSpec,
+    paths_or_sources: Sequence[Path | str | Source],
+    *,
+    options: LoadOptions | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    rejects: RejectSink | None = None,
+    progress: ProgressCallback | None = None,
+    stages: Sequence[Stage] | None = None,
+    weights: EngagementWeights | None = None,
+) -> LoadSummary:
+    """Load ``paths_or_sources`` with ``connector`` into ``store``.
+
+    Bad records go to ``rejects`` (kept in memory when None) and never stop the load;
+    a missing path, an unknown ``options.brand`` or a database failure raise
+    (:class:`LoadError`, :class:`~graph.errors.ScrmError`).  ``stages`` default to
+    identity resolution then enrichment.
+    """
+    if batch_size < 1:
+        raise LoadError(f"batch size must be at least 1, got {batch_size}")
+    started = time.perf_counter()
+    options = options or LoadOptions()
+    sink: RejectSink = rejects if rejects is not None else RejectList()
+    sources = expand_sources(connector, paths_or_sources)
+    stages = list(default_stages() if stages is None else stages)
+    for stage in stages:
+        await stage.prepare(store, options)
+    writer = GraphWriter(store, weights=weights, defer_engaged=True)
+    summary = LoadSummary(sources=len(sources))
+    bytes_total = sum(_size(s) for s in sources)
+    chunks = _chunks(connector, sources, options, batch_size)
+    rejected_before = sink.count
+    next_chunk = asyncio.ensure_future(asyncio.to_thread(next, chunks, None))
+    try:
+        while (chunk := await next_chunk) is not None:
+            # Parse the next chunk while this one goes through the stages and the writer.
+            next_chunk = asyncio.ensure_future(asyncio.to_thread(next, chunks, None))
+            summary.read += chunk.read
+            for reject in chunk.rejects:
+                sink.add(reject)
+            if not chunk.records:
+                continue
+            records: list[Record | Reject] = list(chunk.records)
+            for stage in stages:
+                records = await stage.process(store, _kept(records, sink), source=chunk.source)
+            batch = await asyncio.to_thread(writer.prepare, _kept(records, sink))
+            summary.written.update(await writer.commit(batch))
+            summary.rejected = sink.count - rejected_before
+            if progress is not None:
+                progress(
+                    LoadProgress(
+                        source=chunk.source,
+                        sources_done=chunk.sources_done,
+                        sources_total=len(sources),
+                        bytes_done=chunk.bytes_done,
+                        bytes_total=bytes_total,
+                        read=summary.read,
+                        rejected=summary.rejected,
+                        written=sum(summary.written.values()),
+                    )
+                )
+    except Exception:
+        # What was written stays written; bring its ENGAGED current if the store still can.
+        with contextlib.suppress(Exception):
+            await writer.flush()
+        raise
+    finally:
+        next_chunk.cancel()
+    engaged = await writer.flush()
+    if engaged:
+        summary.written["ENGAGED"] += engaged
+    summary.rejected = sink.count - rejected_before
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _kept(items: Sequence[Record | Reject], sink: RejectSink) -> list[Record]:
+    """The records of ``items``; its rejects go to ``sink``."""
+    kept: list[Record] = []
+    for item in items:
+        if isinstance(item, Reject):
+            sink.add(item)
+        else:
+            kept.append(item)
+    return kept
+
+
+async def load_payload(
+    store: GraphStore,
+    connector: ConnectorSpec,
+    payload: bytes,
+    *,
+    name: str = "payload",
+    options: LoadOptions | None = None,
+    rejects: RejectSink | None = None,
+    stages: Sequence[Stage] | None = None,
+) -> LoadSummary:
+    """Load one in-memory payload (the API's ``ingest``): the same pipeline as a file."""
+    return await load(
+        store,
+        connector,
+        [Source.from_bytes(payload, name=name)],
+        options=options,
+        rejects=rejects,
+        stages=stages,
+    )
