@@ -303,6 +303,10 @@ def test_cli_writes_a_set(tmp_path: Path) -> None:
         == sum(len(ids) for ids in truth.accounts.values())
     )
     assert summary["files"] == len(truth.files)
+    # Another process (another string hash seed) writes the same bytes.
+    here = tmp_path / "here"
+    generate(here, size="small", seed=42, factor=0.03)
+    assert digests(here) == digests(out)
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "x.txt").write_text("x")
     refused = run_scrm("demo", "generate", "--out", str(tmp_path / "busy"), env=env)
