@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from graph import EmbeddedEngine, GraphStore
 from graph.model import Record
 from loaders.base import LoadOptions, ParseItem, Reject, Source
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+IDENTITY_SECRET = "native-connector-tests-secret-0123456789"
+_RUNNER = CliRunner()
 
 # Text in scripts that break naive handling: CJK, emoji (astral plane, ZWJ sequence), RTL.
 MIXED_TEXT = "顾客 说：很好 👍🏽 👨‍👩‍👧 مرحبا بالعالم שלום"
@@ -66,3 +75,38 @@ def truncated(value: Any, *, keep: float = 0.6) -> str:
     """The pretty-printed JSON of ``value`` cut short at ``keep`` of its length."""
     text = json.dumps(value, ensure_ascii=False, indent=2)
     return text[: int(len(text) * keep)]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What ``scrm load ... --json`` printed and exited with, and the graph afterwards."""
+
+    code: int
+    summary: dict[str, Any]
+    rejects: list[dict[str, Any]]
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+
+
+def use_test_graph(monkeypatch: pytest.MonkeyPatch, engine: EmbeddedEngine, graph: str) -> None:
+    """Point the ``scrm`` command at the session's embedded engine and this test's graph."""
+    monkeypatch.setenv("SCRM_GRAPH_URI", f"unix://{engine.socket_path}")
+    monkeypatch.setenv("SCRM_GRAPH_NAME", graph)
+    monkeypatch.setenv("SCRM_IDENTITY_KEY", IDENTITY_SECRET)
+
+
+async def scrm_load(store: GraphStore, rejects: Path, *args: str) -> Loaded:
+    """Run ``scrm load ARGS --json --rejects FILE`` (the real command, in a thread of its
+    own: it runs its own event loop) and read back the summary, the rejects and the graph."""
+    argv = ["load", *args, "--json", "--rejects", str(rejects)]
+    result = await asyncio.to_thread(_RUNNER.invoke, app, argv)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    lines = rejects.read_text(encoding="utf-8").splitlines() if rejects.exists() else []
+    stats = await store.stats()
+    return Loaded(
+        result.exit_code,
+        json.loads(result.stdout),
+        [json.loads(line) for line in lines],
+        dict(stats.nodes),
+        dict(stats.relationships),
+    )

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from graph import EmbeddedEngine, GraphStore
 from loaders.base import LoadOptions, Source
 from loaders.registry import get_connector
 from loaders.slack import parse
@@ -21,7 +22,9 @@ from tests.loaders.native_support import (
     MEGABYTE_TEXT,
     MIXED_TEXT,
     run,
+    scrm_load,
     truncated,
+    use_test_graph,
     write_json,
 )
 
@@ -126,7 +129,7 @@ def test_sample_mentions_and_reactions() -> None:
     assert len(mentions) == 14
     assert Counter(m.account for m in mentions) == {HARRY: 9, HERMIONE: 4, HAMZA: 1}
     assert parsed.one("mention", post="slack:C0JL6CGQ2:1458949481.000002").account == HAMZA
-    mentioned = Counter()
+    mentioned: Counter[str] = Counter()
     for _folder, m in raw_messages():
         if m.get("subtype") is None:
             mentioned.update(set(re.findall(r"<@(U\w+)", m["text"])) - {m["user"]})
@@ -286,7 +289,9 @@ def test_zip_export_reads_like_the_folder(tmp_path: Path) -> None:
     assert len(in_memory.records) == len(from_folder.records)
 
 
-def test_hostile_export(tmp_path: Path) -> None:
+def _hostile_export(tmp_path: Path) -> Path:
+    """The sample export plus bad users, bad messages, and empty, binary, cut-short and
+    unlisted day files; 14 rejects and 2 good messages in all."""
     export = tmp_path / "export"
     shutil.copytree(EXPORT, export)
     users = json.loads((export / "users.json").read_text())
@@ -320,6 +325,11 @@ def test_hostile_export(tmp_path: Path) -> None:
     (export / "traveling-sailor" / "2099-01-04.json").write_text(cut)
     write_json(export / "nowhere" / "2099-01-05.json", [good])
 
+    return export
+
+
+def test_hostile_export(tmp_path: Path) -> None:
+    export = _hostile_export(tmp_path)
     parsed = run(parse, export)
     reasons = {(Path(r.source).name, r.location): r.reason for r in parsed.rejects}
     assert len(parsed.rejects) == 14
@@ -357,3 +367,51 @@ def test_not_an_export(tmp_path: Path, content: bytes) -> None:
     assert parsed.records == []
     assert len(parsed.rejects) == 1
     assert "Slack export" in parsed.rejects[0].reason
+
+
+async def test_scrm_load(
+    falkordb_store: GraphStore,
+    engine: EmbeddedEngine,
+    graph_name: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    use_test_graph(monkeypatch, engine, graph_name)
+    loaded = await scrm_load(falkordb_store, tmp_path / "rejects.jsonl", "slack", str(EXPORT))
+    assert (loaded.code, loaded.rejects, loaded.summary["rejected"]) == (0, [], 0)
+    assert loaded.summary["read"] == len(run(parse, EXPORT).items)
+    expected_nodes = {"Post": 147, "Account": 7, "Community": 2}
+    expected_edges = {"POSTED": 147, "MEMBER_OF": 8, "MENTIONS": 14, "LIKED": 1}
+    assert {k: loaded.summary["written"][k] for k in expected_nodes} == expected_nodes
+    assert {k: loaded.nodes[k] for k in expected_nodes} == expected_nodes
+    assert {k: loaded.relationships[k] for k in expected_edges} == expected_edges
+    # Hermione's phone number makes her a customer.
+    assert (loaded.nodes["Customer"], loaded.relationships["HAS_ACCOUNT"]) == (1, 1)
+    again = await scrm_load(falkordb_store, tmp_path / "again.jsonl", "slack", str(EXPORT))
+    assert again.code == 0
+    assert (again.nodes, again.relationships) == (loaded.nodes, loaded.relationships)
+
+
+async def test_scrm_load_hostile(
+    falkordb_store: GraphStore,
+    engine: EmbeddedEngine,
+    graph_name: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    use_test_graph(monkeypatch, engine, graph_name)
+    export = _hostile_export(tmp_path)
+    loaded = await scrm_load(falkordb_store, tmp_path / "rejects.jsonl", "slack", str(export))
+    assert loaded.code == 2
+    assert loaded.summary["rejected"] == len(loaded.rejects) == 14
+    for line in loaded.rejects:
+        assert {"source", "location", "reason", "raw"} <= set(line) and line["reason"]
+    assert {Path(r["source"]).name for r in loaded.rejects} == {
+        "users.json",
+        "2099-01-01.json",
+        "2099-01-02.json",
+        "2099-01-03.json",
+        "2099-01-04.json",
+        "2099-01-05.json",
+    }
+    assert loaded.nodes["Post"] == 147 + 2
