@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from graph import EmbeddedEngine, GraphStore
 from loaders.base import LoadOptions
 from loaders.discord import parse
 from loaders.registry import get_connector
@@ -14,6 +17,8 @@ from tests.loaders.native_support import (
     MEGABYTE_TEXT,
     MIXED_TEXT,
     run,
+    scrm_load,
+    use_test_graph,
     write_json,
 )
 
@@ -193,3 +198,60 @@ def test_hostile_exports(tmp_path: Path) -> None:
         parsed = run(parse, tmp_path / name)
         assert parsed.records == [], name
         assert [r.reason for r in parsed.rejects] == [reason], name
+
+
+async def test_scrm_load(
+    falkordb_store: GraphStore,
+    engine: EmbeddedEngine,
+    graph_name: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    use_test_graph(monkeypatch, engine, graph_name)
+    loaded = await scrm_load(falkordb_store, tmp_path / "r.jsonl", "discord", str(FIXTURES))
+    assert (loaded.code, loaded.rejects) == (0, [])
+    # 5 + 2 + 2 posts by 4 people; the server and its two channels (a DM is no community).
+    assert {k: loaded.nodes[k] for k in ("Post", "Account", "Community")} == {
+        "Post": 9,
+        "Account": 4,
+        "Community": 3,
+    }
+    edges = {"POSTED": 9, "REPLY_TO": 4, "REPLIED": 4, "SHARE_OF": 1, "SHARED": 1}
+    edges |= {"LIKED": 3, "MENTIONS": 3, "MEMBER_OF": 10}
+    assert {k: loaded.relationships[k] for k in edges} == edges
+    again = await scrm_load(falkordb_store, tmp_path / "r2.jsonl", "discord", str(FIXTURES))
+    assert (again.code, again.nodes, again.relationships) == (
+        0,
+        loaded.nodes,
+        loaded.relationships,
+    )
+
+
+async def test_scrm_load_hostile(
+    falkordb_store: GraphStore,
+    engine: EmbeddedEngine,
+    graph_name: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    use_test_graph(monkeypatch, engine, graph_name)
+    document = json.loads(GENERAL.read_text())
+    document["messages"] += [
+        document["messages"][1],
+        {"id": "1", "type": "Default"},
+        {**document["messages"][1], "id": "4000000000000000099", "content": MIXED_TEXT},
+    ]
+    folder = tmp_path / "exports"
+    write_json(folder / "mixed.json", document)
+    (folder / "empty.json").write_text("")
+    (folder / "binary.json").write_bytes(BINARY)
+    loaded = await scrm_load(falkordb_store, tmp_path / "r.jsonl", "discord", str(folder))
+    assert loaded.code == 2
+    assert loaded.summary["rejected"] == len(loaded.rejects) == 4
+    assert {(Path(r["source"]).name, r["location"]) for r in loaded.rejects} == {
+        ("mixed.json", "$.messages[7]"),
+        ("mixed.json", "$.messages[8]"),
+        ("empty.json", "file"),
+        ("binary.json", "offset 0"),
+    }
+    assert loaded.nodes["Post"] == 6
