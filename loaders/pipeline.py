@@ -121,35 +121,44 @@ def expand_sources(connector: ConnectorSpec, paths: Sequence[Path | str | Source
 
 @dataclass(slots=True)
 class _Chunk:
-    records: list[Record]
+    """Up to a batch of records, kept per source so stages can name where a reject came from."""
+
+    segments: list[tuple[str, list[Record]]]
     rejects: list[Reject]
     read: int
-    source: str
     sources_done: int
     bytes_done: int
+
+    @property
+    def source(self) -> str:
+        return self.segments[-1][0] if self.segments else ""
 
 
 def _chunks(
     connector: ConnectorSpec, sources: Sequence[Source], options: LoadOptions, batch_size: int
 ) -> Iterator[_Chunk]:
-    """Parse every source, cut into chunks of at most ``batch_size`` records (rejects ride
-    along); a chunk also ends with each source so progress moves per file."""
-    bytes_done = 0
+    """Parse every source into chunks of ``batch_size`` records (the last may be smaller);
+    a chunk spans sources, so many small files still make full batches."""
+    chunk = _Chunk([], [], 0, 0, 0)
+    size = 0
     for index, source in enumerate(sources):
-        records: list[Record] = []
-        rejects: list[Reject] = []
-        read = 0
+        segment: list[Record] = []
+        chunk.segments.append((source.name, segment))
         for item in _parse(connector, source, options):
-            read += 1
+            chunk.read += 1
             if isinstance(item, Reject):
-                rejects.append(item)
+                chunk.rejects.append(item)
                 continue
-            records.append(item)
-            if len(records) >= batch_size:
-                yield _Chunk(records, rejects, read, source.name, index, bytes_done)
-                records, rejects, read = [], [], 0
-        bytes_done += _size(source)
-        yield _Chunk(records, rejects, read, source.name, index + 1, bytes_done)
+            segment.append(item)
+            size += 1
+            if size >= batch_size:
+                yield chunk
+                segment = []
+                chunk = _Chunk([(source.name, segment)], [], 0, index, chunk.bytes_done)
+                size = 0
+        chunk.sources_done = index + 1
+        chunk.bytes_done += _size(source)
+    yield chunk
 
 
 def _parse(connector: ConnectorSpec, source: Source, options: LoadOptions) -> Iterator[ParseItem]:
@@ -210,12 +219,15 @@ async def load(
             summary.read += chunk.read
             for reject in chunk.rejects:
                 sink.add(reject)
-            if not chunk.records:
-                continue
-            records: list[Record | Reject] = list(chunk.records)
-            for stage in stages:
-                records = await stage.process(store, _kept(records, sink), source=chunk.source)
-            batch = await asyncio.to_thread(writer.prepare, _kept(records, sink))
+            records: list[Record] = []
+            for name, segment in chunk.segments:
+                items: list[Record | Reject] = list(segment)
+                for stage in stages:
+                    if not items:
+                        break
+                    items = await stage.process(store, _kept(items, sink), source=name)
+                records += _kept(items, sink)
+            batch = await asyncio.to_thread(writer.prepare, records)
             summary.written.update(await writer.commit(batch))
             summary.rejected = sink.count - rejected_before
             if progress is not None:

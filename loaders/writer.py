@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,23 +82,47 @@ def _merge(var: str, label: str, key: str) -> str:
     return text
 
 
-def _node_statement(label: str) -> Statement:
+def _set(var: str, properties: Sequence[str], first: int) -> str:
+    """SET each property from its row column, keeping the stored value where the row has
+    null (a record that does not say leaves what another record said)."""
+    if not properties:
+        return ""
+    return " SET " + ", ".join(
+        f"{var}.{name} = coalesce(row[{first + i}], {var}.{name})"
+        for i, name in enumerate(properties)
+    )
+
+
+def _node_statement(label: str, properties: Sequence[str]) -> Statement:
     merge = f"MERGE (n:{label} {{id: row[0]}})"
     if label == "Post":
         merge += " ON CREATE SET n.ingested_at = $now"
-    return Statement(f"writer.node.{label}", f"UNWIND $rows AS row {merge} SET n += row[1]")
+    return Statement(
+        f"writer.node.{label}", f"UNWIND $rows AS row {merge}{_set('n', properties, 1)}"
+    )
 
 
 def _edge_statement(
-    name: str, source: str, rel_type: str, target: str, *, props: bool, tail: str = ""
+    name: str,
+    source: str,
+    rel_type: str,
+    target: str,
+    properties: Sequence[str],
+    *,
+    tail: str = "",
 ) -> Statement:
     text = (
         f"UNWIND $rows AS row {_merge('a', source, 'row[0]')} {_merge('b', target, 'row[1]')} "
         f"MERGE (a)-[r:{rel_type}]->(b)"
     )
-    if props:
-        text += " SET r += row[2]"
-    return Statement(f"writer.rel.{name}", text + tail)
+    return Statement(f"writer.rel.{name}", text + _set("r", properties, 2) + tail)
+
+
+# Account.properties have names only the data knows, so they travel as a map.
+ACCOUNT_PROPERTIES = Statement(
+    "writer.node.Account.properties",
+    f"UNWIND $rows AS row {_merge('n', 'Account', 'row[0]')} SET n += row[1]",
+)
 
 
 # What the ENGAGED bookkeeping needs back from two statements: the accounts whose
@@ -119,8 +143,7 @@ _MENTIONS_TAIL = " WITH DISTINCT a MATCH (u:Account)-[:POSTED]->(a) RETURN DISTI
 class _Node:
     label: str
     statement: Statement
-    fields: tuple[str, ...]  # record fields stored as properties
-    renamed: Mapping[str, str]  # record field -> property name
+    fields: tuple[str, ...]  # record fields stored as properties, in row order
     unless_given: frozenset[str]  # fields whose empty default is not written
 
 
@@ -133,6 +156,10 @@ class _Edge:
     fields: tuple[str, ...]
 
 
+# Record fields stored under another name (``kind`` is the record discriminator).
+_RENAMED = {"community_kind": "kind"}
+
+
 def _node(cls: type[Any], label: str, *, skip: tuple[str, ...] = ()) -> _Node:
     fields = tuple(name for name in cls.model_fields if name not in {"kind", "id", *skip})
     unless_given = frozenset(
@@ -140,8 +167,8 @@ def _node(cls: type[Any], label: str, *, skip: tuple[str, ...] = ()) -> _Node:
         for name, info in cls.model_fields.items()
         if not info.is_required() and info.get_default(call_default_factory=True) in ("", [], {})
     )
-    renamed = {"community_kind": "kind"} if cls is Community else {}
-    return _Node(label, _node_statement(label), fields, renamed, unless_given)
+    statement = _node_statement(label, [_RENAMED.get(f, f) for f in fields])
+    return _Node(label, statement, fields, unless_given)
 
 
 def _edge(
@@ -152,7 +179,7 @@ def _edge(
     *fields: str,
     tail: str = "",
 ) -> _Edge:
-    statement = _edge_statement(name, source[0], rel_type, target[0], props=bool(fields), tail=tail)
+    statement = _edge_statement(name, source[0], rel_type, target[0], fields, tail=tail)
     return _Edge(rel_type, statement, source[1], target[1], fields)
 
 
@@ -230,12 +257,13 @@ class PreparedBatch:
 
 
 class _Rows:
-    """The rows of one batch, grouped by statement; a repeated key keeps one row whose
-    properties are the union (later records win)."""
+    """The rows of one batch, grouped by statement.  A repeated key keeps one row in which
+    each column holds the last value a record gave it."""
 
     def __init__(self) -> None:
-        self.nodes: dict[_Node, dict[str, dict[str, Any]]] = {}
-        self.edges: dict[_Edge, dict[tuple[str, str], dict[str, Any]]] = {}
+        self.nodes: dict[_Node, dict[str, list[Any]]] = {}
+        self.edges: dict[_Edge, dict[tuple[str, str], list[Any]]] = {}
+        self.account_properties: dict[str, dict[str, Any]] = {}
         self.sources: set[str] = set()
         self.identity_keys = 0
 
@@ -246,6 +274,8 @@ class _Rows:
             if isinstance(record, Post) and record.author is not None:
                 self._add_edge(_POSTED, record)
                 self.sources.add(record.author)  # for the mentions in its posts
+            elif isinstance(record, Account) and record.properties:
+                self.account_properties.setdefault(record.id, {}).update(record.properties)
             return
         if isinstance(record, AccountLink):
             self.identity_keys += 1
@@ -265,46 +295,43 @@ class _Rows:
     def _add_node(self, node: _Node, record: Record) -> None:
         values = record.__dict__
         given = record.model_fields_set
-        props: dict[str, Any] = dict(values["properties"]) if node.label == "Account" else {}
-        for name in node.fields:
-            value = values[name]
-            if value is None or (name in node.unless_given and name not in given):
-                continue
-            props[node.renamed.get(name, name)] = value
-        rows = self.nodes.setdefault(node, {})
-        known = rows.get(values["id"])
-        if known is None:
-            rows[values["id"]] = props
-        else:
-            known.update(props)
+        row = [
+            None if name in node.unless_given and name not in given else values[name]
+            for name in node.fields
+        ]
+        _merge_row(self.nodes.setdefault(node, {}), values["id"], row)
 
     def _add_edge(self, edge: _Edge, record: Record) -> None:
         values = record.__dict__
-        props = {name: values[name] for name in edge.fields if values[name] is not None}
-        rows = self.edges.setdefault(edge, {})
         key = (values[edge.source], values[edge.target])
-        known = rows.get(key)
-        if known is None:
-            rows[key] = props
-        else:
-            known.update(props)
+        _merge_row(self.edges.setdefault(edge, {}), key, [values[name] for name in edge.fields])
 
     def prepared(self, now: int) -> PreparedBatch:
         statements: list[tuple[Statement, Params]] = []
         counts: WriteCounts = Counter()
+        if self.account_properties:
+            rows: list[Any] = [[key, props] for key, props in self.account_properties.items()]
+            statements.append((ACCOUNT_PROPERTIES, {"rows": rows}))
         # Nodes first, then POSTED (MENTIONS asks the graph for authors), then the rest.
         for node, node_rows in self.nodes.items():
-            rows: list[Any] = [[key, props] for key, props in node_rows.items()]
+            rows = [[key, *values] for key, values in node_rows.items()]
             statements.append((node.statement, {"rows": rows, "now": now}))
             counts[node.label] += len(rows)
         for edge, edge_rows in sorted(self.edges.items(), key=lambda kv: kv[0] is not _POSTED):
-            if edge.fields:
-                rows = [[s, t, props] for (s, t), props in edge_rows.items()]
-            else:
-                rows = [[s, t] for s, t in edge_rows]
+            rows = [[s, t, *values] for (s, t), values in edge_rows.items()]
             statements.append((edge.statement, {"rows": rows, "now": now}))
             counts[edge.rel_type] += len(rows)
         return PreparedBatch(statements, counts, self.sources, self.identity_keys)
+
+
+def _merge_row(rows: dict[Any, list[Any]], key: Any, row: list[Any]) -> None:
+    known = rows.get(key)
+    if known is None:
+        rows[key] = row
+        return
+    for i, value in enumerate(row):
+        if value is not None:
+            known[i] = value
 
 
 class GraphWriter:
