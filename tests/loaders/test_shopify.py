@@ -9,13 +9,26 @@ from pathlib import Path
 
 import pytest
 
+from graph import EmbeddedEngine, GraphStore, Statement
 from loaders.base import LoadOptions, Source
 from loaders.registry import get_connector
 from loaders.shopify import parse
-from tests.loaders.native_support import BINARY, DATA, MEGABYTE_TEXT, MIXED_TEXT, run
+from tests.loaders.native_support import (
+    BINARY,
+    DATA,
+    MEGABYTE_TEXT,
+    MIXED_TEXT,
+    run,
+    scrm_load,
+    use_test_graph,
+)
 
 FIXTURES = DATA / "shopify-api-shopify_python_api-fixtures"
 BOB = "shopify:customer:207119551"
+PLACED_ORDERS = Statement(
+    "test.shopify.placed_orders",
+    "MATCH (c:Customer)-[:PLACED]->(o:Order) RETURN c.id AS c, o.id AS o, o.total AS t",
+)
 
 
 def ms(iso: str) -> int:
@@ -176,3 +189,66 @@ def test_hostile_bodies(tmp_path: Path) -> None:
         parsed = run(parse, Source.from_bytes(content, name="body.json"))
         assert parsed.records == []
         assert len(parsed.rejects) == 1 and parsed.rejects[0].reason.startswith(reason)
+
+
+API_BODIES = [
+    "order.json",
+    "orders.json",
+    "customer.json",
+    "customers_search.json",
+    "customer_saved_search_customers.json",
+]
+
+
+async def test_scrm_load(
+    falkordb_store: GraphStore,
+    engine: EmbeddedEngine,
+    graph_name: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    use_test_graph(monkeypatch, engine, graph_name)
+    paths = [str(FIXTURES / name) for name in API_BODIES]
+    loaded = await scrm_load(falkordb_store, tmp_path / "r.jsonl", "shopify", *paths)
+    assert (loaded.code, loaded.rejects) == (0, [])
+    # One order (the same id in order.json and orders.json), Bob and John as customers,
+    # each with its shop account.
+    assert {k: loaded.nodes[k] for k in ("Order", "Customer", "Account")} == {
+        "Order": 1,
+        "Customer": 2,
+        "Account": 2,
+    }
+    assert loaded.relationships["HAS_ACCOUNT"] == 2
+    assert loaded.relationships["PLACED"] == 1
+    again = await scrm_load(falkordb_store, tmp_path / "r2.jsonl", "shopify", *paths)
+    assert (again.code, again.nodes, again.relationships) == (
+        0,
+        loaded.nodes,
+        loaded.relationships,
+    )
+    rows = await falkordb_store.read(PLACED_ORDERS)
+    assert [(r["c"], r["o"], r["t"]) for r in rows] == [
+        (BOB, "shopify:order:450789469", 598.94)  # orders.json, read after order.json
+    ]
+
+
+async def test_scrm_load_hostile(
+    falkordb_store: GraphStore,
+    engine: EmbeddedEngine,
+    graph_name: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    use_test_graph(monkeypatch, engine, graph_name)
+    order = json.loads((FIXTURES / "order.json").read_text())["order"]
+    bodies = tmp_path / "bodies"
+    bodies.mkdir()
+    orders = [order, order, {**order, "id": 2, "total_price": "x"}, {**order, "id": 3}]
+    (bodies / "orders.json").write_text(json.dumps({"orders": orders}))
+    (bodies / "draft_orders.json").write_bytes((FIXTURES / "draft_orders.json").read_bytes())
+    (bodies / "empty.json").write_text("")
+    (bodies / "binary.json").write_bytes(BINARY)
+    loaded = await scrm_load(falkordb_store, tmp_path / "r.jsonl", "shopify", str(bodies))
+    assert loaded.code == 2
+    assert loaded.summary["rejected"] == len(loaded.rejects) == 5
+    assert loaded.nodes["Order"] == 2
