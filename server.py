@@ -46,6 +46,7 @@ from graph import (
     embedded_engine,
     open_store,
 )
+from graph.version import graph_version
 from resolvers.auth import KeyRing, Principal
 from resolvers.cache import ResultCache
 from resolvers.context import Context
@@ -65,6 +66,7 @@ from resolvers.ingest import ingest_payload
 from resolvers.listening import MentionFeeds
 from resolvers.loaders import Loaders
 from resolvers.metrics import CONTENT_TYPE, ApiMetrics
+from resolvers.responses import ResponseCache
 from resolvers.settings import ApiSettings, is_loopback
 from schema.root import build_schema
 
@@ -90,13 +92,17 @@ class _Api:
         self.cache = ResultCache()
         self.metrics = ApiMetrics(lambda: self.store)
         self.schema = build_schema(settings, metrics=self.metrics)
+        self.responses = ResponseCache(self.schema._schema)
 
-    def context(self, principal: Principal, request: Request | WebSocket) -> Context:
+    def context(
+        self, principal: Principal, request: Request | WebSocket, version: int = -1
+    ) -> Context:
+        """A request's context; ``version`` is the graph version when already read."""
         if self.store is None:
             raise RuntimeError("the app is not started")
         return Context(
             store=self.store,
-            loaders=Loaders(self.store, self.cache),
+            loaders=Loaders(self.store, self.cache, version=version),
             principal=principal,
             settings=self.settings,
             request=request,
@@ -216,11 +222,24 @@ async def _graphql_http(api: _Api, request: Request) -> Response:
         else:
             body = await read_body(request, api.settings.max_body_bytes)
             graphql_request = parse_post(request.headers.get("content-type"), body)
+        query = graphql_request.query or ""
+        cached_as, version = None, -1
+        if api.settings.response_cache and api.responses.cacheable(
+            query, graphql_request.operation_name
+        ):
+            cached_as = api.responses.key(
+                query, graphql_request.operation_name, graphql_request.variables
+            )
+            version = await graph_version(api.store)  # type: ignore[arg-type]  # started
+            kept = api.responses.get(version, cached_as)
+            if kept is not None:
+                api.metrics.cached.inc()
+                return Response(kept, media_type=media)
         result = await asyncio.wait_for(
             api.schema.execute(
                 graphql_request.query,
                 variable_values=graphql_request.variables,
-                context_value=api.context(principal, request),
+                context_value=api.context(principal, request, version),
                 operation_name=graphql_request.operation_name,
                 allowed_operation_types=_ALLOWED[request.method],
                 operation_extensions=graphql_request.extensions,
@@ -241,7 +260,10 @@ async def _graphql_http(api: _Api, request: Request) -> Response:
         if isinstance(exc, MissingQueryError):
             message = "the request has no query"
         return error_response(HttpError(400, "BAD_REQUEST", message), media)
-    return result_response(result.data, result.errors, result.extensions, media)
+    response = result_response(result.data, result.errors, result.extensions, media)
+    if cached_as is not None and result.data is not None and not result.errors:
+        api.responses.put(version, cached_as, bytes(response.body))
+    return response
 
 
 def _wrong_operation(method: str, operation: OperationType) -> HttpError:

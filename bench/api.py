@@ -10,8 +10,11 @@ heavy tail) is written through the loader writer to a fresh graph of a
 temporary embedded engine; the influence run is stored first, as it is in use.
 Then ``scrm serve`` (uvicorn, uvloop, httptools, one process) answers three
 queries — a page of 20 influencers with breakdowns, a customer with accounts
-and social capital, an advocacy path — and a bare Starlette app, served the
-same way, returns the same payloads as plain JSON.  Each cell runs a fixed
+and social capital, an advocacy path — twice: as configured by default
+(``graphql``: a repeated query at an unchanged graph version is answered from
+its kept response) and with ``SCRM_API_RESPONSE_CACHE=0`` (``uncached``: every
+request executed).  A bare Starlette app, served the same way, returns the same
+payloads as plain JSON.  Each cell runs a fixed
 time at concurrency 1, 16 and 64 over keep-alive connections, from a client
 written on raw asyncio streams so the client is not the bottleneck.  Printed
 as a table, and as JSON with ``--json-out``.
@@ -333,12 +336,14 @@ def run_bench(
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCRM_")}
     env.update(SCRM_DATA_DIR=str(data_dir), SCRM_GRAPH_NAME=graph)
-    api_port = free_port()
-    api = subprocess.Popen(
-        [SCRM, "serve", "--port", str(api_port), "--log-level", "warning"], env=env
-    )
-    servers.append(api)
-    wait_ready(f"http://127.0.0.1:{api_port}/readyz", api)
+    api_port, plain_port = free_port(), free_port()
+    for port, cache in ((api_port, "1"), (plain_port, "0")):
+        proc = subprocess.Popen(
+            [SCRM, "serve", "--port", str(port), "--log-level", "warning"],
+            env={**env, "SCRM_API_RESPONSE_CACHE": cache},
+        )
+        servers.append(proc)
+        wait_ready(f"http://127.0.0.1:{port}/readyz", proc)
 
     variables = {
         "influencers": {"brand": ids["brand"]},
@@ -379,6 +384,7 @@ def run_bench(
     for name, body in bodies.items():
         targets = [
             ("graphql", api_port, request_bytes(api_port, "/graphql", body)),
+            ("uncached", plain_port, request_bytes(plain_port, "/graphql", body)),
             ("bare", bare_port, request_bytes(bare_port, f"/bare/{name}", None)),
         ]
         for concurrency in CONCURRENCY:
@@ -403,32 +409,30 @@ def run_bench(
 
 
 def ratios(cells: list[dict[str, Any]]) -> dict[str, float]:
-    """GraphQL throughput as a share of the bare endpoint's, per query and concurrency."""
+    """GraphQL throughput as a share of the bare endpoint's, per server, query and
+    concurrency (``graphql``: with the response cache; ``uncached``: executing every time)."""
     by_key = {(c["query"], c["server"], c["concurrency"]): c for c in cells}
     out = {}
     for (query, server, concurrency), cell in by_key.items():
-        if server == "graphql":
+        if server != "bare":
             bare = by_key[(query, "bare", concurrency)]
-            out[f"{query}@{concurrency}"] = round(cell["rps"] / bare["rps"], 3)
+            out[f"{server}:{query}@{concurrency}"] = round(cell["rps"] / bare["rps"], 3)
     return out
 
 
 def print_table(results: dict[str, Any]) -> None:
     print()
     print(
-        f"{'query':<12} {'c':>3} {'graphql req/s':>14} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'bare req/s':>11} {'bare p99':>9} {'share':>6}"
+        f"{'query':<12} {'c':>3} {'server':<9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'of bare':>8}"
     )
-    cells = {(c["query"], c["server"], c["concurrency"]): c for c in results["cells"]}
-    for query in QUERIES:
-        for concurrency in CONCURRENCY:
-            g = cells[(query, "graphql", concurrency)]
-            b = cells[(query, "bare", concurrency)]
-            share = results["ratios"][f"{query}@{concurrency}"]
-            print(
-                f"{query:<12} {concurrency:>3} {g['rps']:>14} {g['p50_ms']:>8} {g['p99_ms']:>8} "
-                f"{b['rps']:>11} {b['p99_ms']:>9} {share:>6.0%}"
-            )
+    for cell in results["cells"]:
+        share = results["ratios"].get(f"{cell['server']}:{cell['query']}@{cell['concurrency']}")
+        print(
+            f"{cell['query']:<12} {cell['concurrency']:>3} {cell['server']:<9} "
+            f"{cell['rps']:>8} {cell['p50_ms']:>8} {cell['p99_ms']:>8} "
+            f"{'' if share is None else f'{share:.0%}':>8}"
+        )
 
 
 if __name__ == "__main__":

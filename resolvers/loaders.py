@@ -191,10 +191,15 @@ CLUSTERS_OF_CUSTOMERS = Statement(
 class Loaders:
     """The DataLoaders of one request (each made on first use)."""
 
-    def __init__(self, store: GraphStore, cache: ResultCache | None = None) -> None:
+    def __init__(
+        self, store: GraphStore, cache: ResultCache | None = None, *, version: int = -1
+    ) -> None:
         self.store = store
         self.cache = cache or ResultCache()
-        self._version: asyncio.Task[int] | None = None
+        self._version: asyncio.Future[int] | None = None
+        if version >= 0:  # the request already read it
+            self._version = asyncio.get_running_loop().create_future()
+            self._version.set_result(version)
         self._nodes: dict[str, DataLoader[str, Any]] = {}
         self._capital: DataLoader[tuple[str, str | None], SocialCapital | None] | None = None
         self._clusters_of_run: dict[int, DataLoader[tuple[str, Window], Connection[Cluster]]] = {}

@@ -65,6 +65,11 @@ class ApiMetrics:
             ["route", "status"],
             registry=self.registry,
         )
+        self.cached = Counter(
+            "scrm_graphql_cached_responses",
+            "Query responses served again unchanged at the same graph version.",
+            registry=self.registry,
+        )
         self.subscriptions = Gauge(
             "scrm_graphql_subscriptions_active",
             "Subscriptions being served now.",

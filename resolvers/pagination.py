@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
 from resolvers.context import Info
 from resolvers.errors import BadInput, PageSizeExceeded
@@ -138,16 +138,28 @@ def page_of_rows(
 
 
 def selects(info: Info, name: str) -> bool:
-    """Whether the current field's selection asks for ``name`` directly (fragments included)."""
-    return any(_has(field.selections, name) for field in info.selected_fields)
+    """Whether the current field's selection asks for ``name`` directly (fragments included).
+
+    Reads the query's own syntax tree, one level down: cheaper than converting the
+    whole selection below the field."""
+    raw = info._raw_info
+    return any(
+        _has(node.selection_set.selections, name, raw.fragments)
+        for node in raw.field_nodes
+        if node.selection_set is not None
+    )
 
 
-def _has(selections: Iterable[Any], name: str) -> bool:
+def _has(selections: Iterable[Any], name: str, fragments: Mapping[str, Any]) -> bool:
     for selection in selections:
-        if isinstance(selection, SelectedField) and selection.name == name:
-            return True
-        if isinstance(selection, FragmentSpread | InlineFragment) and _has(
-            selection.selections, name
-        ):
-            return True
+        if isinstance(selection, FieldNode):
+            if selection.name.value == name:
+                return True
+        elif isinstance(selection, InlineFragmentNode):
+            if _has(selection.selection_set.selections, name, fragments):
+                return True
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = fragments.get(selection.name.value)
+            if fragment is not None and _has(fragment.selection_set.selections, name, fragments):
+                return True
     return False

@@ -42,6 +42,9 @@ class ApiSettings:
     require_keys: bool = False
     # How often a mention subscription looks for newly written posts.
     mention_poll_seconds: float = 1.0
+    # Serve a repeated read-only query from its kept response while the graph version
+    # stays the same (see resolvers.responses).
+    response_cache: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ApiSettings:

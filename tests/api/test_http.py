@@ -9,6 +9,7 @@ from graph.cypher import Statement
 from tests.api.harness import GRAPHQL_RESPONSE, Api, codes
 
 QUERY = "query Named($id: ID!) { customer(id: $id) { name } }"
+EXTRA_RUN = Statement("test.api.extra_run", "CREATE (:AnalysisRun {id: 'extra'})")
 BAD_ORDER = Statement(
     "test.api.bad_order", "CREATE (:Order {id: 'shopify:order:bad', total: 'not a number'})"
 )
@@ -125,8 +126,8 @@ def metric(text: str, name: str, **labels: str) -> float:
 async def test_metrics(api: Api) -> None:
     before = (await api.client.get(f"{api.url}/metrics")).text
     start_trips = metric(before, "scrm_db_round_trips_total")
-    for _ in range(3):
-        await api.data(QUERY, {"id": "cust:ada"}, operation_name="Named")
+    for customer in ("cust:ada", "cust:bob", "cust:li"):
+        await api.data(QUERY, {"id": customer}, operation_name="Named")
     await api.post("{ nope }")
     response = await api.client.get(f"{api.url}/metrics")
     assert response.headers["content-type"].startswith("text/plain")
@@ -146,3 +147,29 @@ async def test_metrics(api: Api) -> None:
     assert metric(text, "scrm_db_round_trips_total") >= start_trips + 3
     assert metric(text, "scrm_http_responses_total", route="/graphql", status="200") >= 3
     assert metric(text, "scrm_http_responses_total", route="/graphql", status="400") >= 1
+
+
+async def test_repeated_queries_are_answered_again_until_the_graph_changes(api: Api) -> None:
+    def cached(text: str) -> float:
+        return metric(text, "scrm_graphql_cached_responses_total")
+
+    async def metrics() -> str:
+        return (await api.client.get(f"{api.url}/metrics")).text
+
+    query = '{ customer(id: "cust:bob") { name tags } }'
+    first = await api.data(query)
+    start = cached(await metrics())
+    assert await api.data(query) == first
+    assert cached(await metrics()) == start + 1
+    # A write bumps the graph version: the next answer is computed afresh.
+    await api.data('mutation { tagCustomers(ids: ["cust:bob"], add: ["fresh"]) { graphId } }')
+    after = await api.data(query)
+    assert "fresh" in after["customer"]["tags"]
+    assert cached(await metrics()) == start + 1
+
+
+async def test_queries_on_unversioned_data_are_never_kept(api: Api) -> None:
+    before = await api.data("{ graphStats { totalNodes } }")
+    await api.store.write(EXTRA_RUN)
+    after = await api.data("{ graphStats { totalNodes } }")
+    assert after["graphStats"]["totalNodes"] == before["graphStats"]["totalNodes"] + 1
