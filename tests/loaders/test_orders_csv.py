@@ -13,10 +13,19 @@ from pathlib import Path
 
 import pytest
 
+from graph import EmbeddedEngine, GraphStore
 from loaders.base import LoadOptions, Source
 from loaders.orders_csv import parse
 from loaders.registry import get_connector
-from tests.loaders.native_support import BINARY, DATA, MEGABYTE_TEXT, MIXED_TEXT, run
+from tests.loaders.native_support import (
+    BINARY,
+    DATA,
+    MEGABYTE_TEXT,
+    MIXED_TEXT,
+    run,
+    scrm_load,
+    use_test_graph,
+)
 
 UCI = DATA / "uci-online-retail-sample" / "OnlineRetail_first999.csv"
 SHOPIFY = DATA / "orders-csv" / "shopify_orders_export.csv"
@@ -237,3 +246,57 @@ def test_shopify_export_with_a_bad_email(tmp_path: Path) -> None:
     (reject,) = parsed.rejects
     assert reject.reason.startswith("order #1002 set aside: Email: not an e-mail address")
     assert len(parsed.of("order")) == 3
+
+
+async def test_scrm_load(
+    falkordb_store: GraphStore,
+    engine: EmbeddedEngine,
+    graph_name: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    use_test_graph(monkeypatch, engine, graph_name)
+    args = ("orders-csv", str(UCI), "--preset", "uci")
+    loaded = await scrm_load(falkordb_store, tmp_path / "r.jsonl", *args)
+    assert (loaded.code, loaded.rejects) == (0, [])
+    # SOURCE.md: 66 invoices, 48 customers; one invoice has no customer.
+    assert (loaded.nodes["Order"], loaded.nodes["Customer"]) == (66, 48)
+    assert (loaded.relationships["PLACED"], loaded.relationships["HAS_ACCOUNT"]) == (65, 48)
+    again = await scrm_load(falkordb_store, tmp_path / "r2.jsonl", *args)
+    assert (again.code, again.nodes, again.relationships) == (
+        0,
+        loaded.nodes,
+        loaded.relationships,
+    )
+    export = ("orders-csv", str(SHOPIFY), "--preset", "shopify")
+    shop = await scrm_load(falkordb_store, tmp_path / "r3.jsonl", *export)
+    assert shop.code == 0
+    assert (shop.nodes["Order"], shop.nodes["Customer"]) == (66 + 4, 48 + 2)
+
+
+async def test_scrm_load_hostile(
+    falkordb_store: GraphStore,
+    engine: EmbeddedEngine,
+    graph_name: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    use_test_graph(monkeypatch, engine, graph_name)
+    lines = [
+        UCI_HEADER,
+        "900001,A1,good,2,12/1/10 8:26,1.50,12345,United Kingdom",
+        f"900002,A2,{MIXED_TEXT},1,12/1/10 8:26,4,12345,United Kingdom",
+        "900003,B1,bad quantity,x,12/1/10 8:26,1,22222,France",
+        "900004,C1,cut",
+    ]
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "retail.csv").write_text("\n".join(lines), encoding="utf-8")
+    (folder / "empty.csv").write_text("")
+    (folder / "binary.csv").write_bytes(BINARY)
+    args = ("orders-csv", str(folder), "--preset", "uci")
+    loaded = await scrm_load(falkordb_store, tmp_path / "r.jsonl", *args)
+    assert loaded.code == 2
+    # Two bad rows, the two orders they set aside, the empty and the binary file.
+    assert loaded.summary["rejected"] == len(loaded.rejects) == 6
+    assert loaded.nodes["Order"] == 2
