@@ -6,15 +6,32 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from graph import EmbeddedEngine, GraphStore, Statement
 from loaders.base import LoadOptions, Source
 from loaders.registry import get_connector
 from loaders.wechat_work import parse
-from tests.loaders.native_support import BINARY, DATA, MEGABYTE_TEXT, MIXED_TEXT, run, write_json
+from tests.loaders.native_support import (
+    BINARY,
+    DATA,
+    MEGABYTE_TEXT,
+    MIXED_TEXT,
+    run,
+    scrm_load,
+    use_test_graph,
+    write_json,
+)
 
 FIXTURES = DATA / "wecom-wechatpy-fixtures"
 WORK, MP = FIXTURES / "work", FIXTURES / "mp"
 LISI = "woAJ2GCAAAXtWyujaWJHDDGi0mACH71w"
 CHAT = "wechat-group:wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA"
+CUSTOMER_ACCOUNTS = Statement(
+    "test.wechat_work.customer_accounts",
+    "MATCH (c:Customer)-[h:HAS_ACCOUNT]->(a:Account) "
+    "RETURN c.id AS customer, a.id AS account, h.method AS method ORDER BY customer, account",
+)
 
 
 def load(path: Path) -> Any:
@@ -278,3 +295,71 @@ def test_hostile_responses(tmp_path: Path) -> None:
     parsed = run(parse, WORK / "department_list.json")
     assert parsed.records == []
     assert parsed.rejects[0].reason.startswith("not a WeChat Work or Official Account response")
+
+
+RESPONSES = [
+    WORK / "externalcontact_get.json",
+    WORK / "externalcontact_batch_get_by_user.json",
+    WORK / "externalcontact_groupchat_get.json",
+    WORK / "externalcontact_list.json",
+    MP / "user_get.json",
+    MP / "user_info.json",
+    MP / "user_info_batchget.json",
+    MP / "user_tag_get.json",
+]
+
+
+async def test_scrm_load(
+    falkordb_store: GraphStore,
+    engine: EmbeddedEngine,
+    graph_name: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    use_test_graph(monkeypatch, engine, graph_name)
+    paths = [str(p) for p in RESPONSES]
+    loaded = await scrm_load(falkordb_store, tmp_path / "r.jsonl", "wechat-work", *paths)
+    assert (loaded.code, loaded.rejects) == (0, [])
+    # Contacts: 1 (get) + 2 (batch) + 2 (list) + 1 group-only; staff: rocky, tommy, abel,
+    # sam, ZhuShengBen; Official Account followers: 2 (user/get and user/tag/get) + 1 + 2.
+    assert loaded.nodes["Account"] == 6 + 5 + 5
+    assert loaded.nodes["Community"] == 1
+    assert (loaded.relationships["FOLLOWS"], loaded.relationships["MEMBER_OF"]) == (4, 4)
+    links = {
+        (r["customer"], r["account"], r["method"])
+        for r in await falkordb_store.read(CUSTOMER_ACCOUNTS)
+    }
+    aaa = "wechat-work:customer:woAJ2GCAAAXtWyujaWJHDDGi0mACHAAA"
+    # The group member shares its unionid with a batch contact: one customer, both accounts.
+    assert (aaa, "wechat:woAJ2GCAAAXtWyujaWJHDDGi0mACHAAA", "source") in links
+    assert (aaa, "wechat:wmOgQhDgAAuXFJGwbve4g4iXknfOAAAA", "unionid") in links
+    assert loaded.nodes["Customer"] == len({c for c, _, _ in links})
+    again = await scrm_load(falkordb_store, tmp_path / "r2.jsonl", "wechat-work", *paths)
+    assert (again.code, again.nodes, again.relationships) == (
+        0,
+        loaded.nodes,
+        loaded.relationships,
+    )
+
+
+async def test_scrm_load_hostile(
+    falkordb_store: GraphStore,
+    engine: EmbeddedEngine,
+    graph_name: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    use_test_graph(monkeypatch, engine, graph_name)
+    folder = tmp_path / "responses"
+    folder.mkdir()
+    chat = load(WORK / "externalcontact_groupchat_get.json")
+    chat["group_chat"]["member_list"].append({"type": 2, "unionid": "no userid"})
+    write_json(folder / "chat.json", chat)
+    (folder / "error.json").write_text('{"errcode": 40014, "errmsg": "invalid access_token"}')
+    (folder / "empty.json").write_text("")
+    (folder / "binary.json").write_bytes(BINARY)
+    (folder / "department_list.json").write_bytes((WORK / "department_list.json").read_bytes())
+    loaded = await scrm_load(falkordb_store, tmp_path / "r.jsonl", "wechat-work", str(folder))
+    assert loaded.code == 2
+    assert loaded.summary["rejected"] == len(loaded.rejects) == 5
+    assert loaded.relationships["MEMBER_OF"] == 4
