@@ -88,25 +88,51 @@ class Loaded:
     relationships: dict[str, int]
 
 
-def use_test_graph(monkeypatch: pytest.MonkeyPatch, engine: EmbeddedEngine, graph: str) -> None:
-    """Point the ``scrm`` command at the session's embedded engine and this test's graph."""
-    monkeypatch.setenv("SCRM_GRAPH_URI", f"unix://{engine.socket_path}")
-    monkeypatch.setenv("SCRM_GRAPH_NAME", graph)
-    monkeypatch.setenv("SCRM_IDENTITY_KEY", IDENTITY_SECRET)
+class ScrmLoad:
+    """``scrm load ... --json --rejects FILE`` as a user runs it (the real command, in a
+    thread of its own: it runs its own event loop), against the session's embedded
+    engine and this test's graph; each call reads back the summary, the rejects file and
+    the graph's counts."""
 
+    def __init__(
+        self,
+        store: GraphStore,
+        engine: EmbeddedEngine,
+        graph: str,
+        monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path,
+    ) -> None:
+        monkeypatch.setenv("SCRM_GRAPH_URI", f"unix://{engine.socket_path}")
+        monkeypatch.setenv("SCRM_GRAPH_NAME", graph)
+        monkeypatch.setenv("SCRM_IDENTITY_KEY", IDENTITY_SECRET)
+        self.store = store
+        self.folder = tmp_path
+        self.runs = 0
 
-async def scrm_load(store: GraphStore, rejects: Path, *args: str) -> Loaded:
-    """Run ``scrm load ARGS --json --rejects FILE`` (the real command, in a thread of its
-    own: it runs its own event loop) and read back the summary, the rejects and the graph."""
-    argv = ["load", *args, "--json", "--rejects", str(rejects)]
-    result = await asyncio.to_thread(_RUNNER.invoke, app, argv)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    lines = rejects.read_text(encoding="utf-8").splitlines() if rejects.exists() else []
-    stats = await store.stats()
-    return Loaded(
-        result.exit_code,
-        json.loads(result.stdout),
-        [json.loads(line) for line in lines],
-        dict(stats.nodes),
-        dict(stats.relationships),
-    )
+    async def __call__(self, *args: str) -> Loaded:
+        self.runs += 1
+        rejects = self.folder / f"rejects-{self.runs}.jsonl"
+        argv = ["load", *args, "--json", "--rejects", str(rejects)]
+        result = await asyncio.to_thread(_RUNNER.invoke, app, argv)
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+        lines = rejects.read_text(encoding="utf-8").splitlines() if rejects.exists() else []
+        stats = await self.store.stats()
+        return Loaded(
+            result.exit_code,
+            json.loads(result.stdout),
+            [json.loads(line) for line in lines],
+            dict(stats.nodes),
+            dict(stats.relationships),
+        )
+
+    async def twice(self, *args: str) -> Loaded:
+        """Load, check nothing was rejected, load again and check nothing changed."""
+        first = await self(*args)
+        assert (first.code, first.rejects) == (0, [])
+        again = await self(*args)
+        assert (again.code, again.nodes, again.relationships) == (
+            0,
+            first.nodes,
+            first.relationships,
+        )
+        return first

@@ -16,9 +16,8 @@ from tests.loaders.native_support import (
     DATA,
     MEGABYTE_TEXT,
     MIXED_TEXT,
+    ScrmLoad,
     run,
-    scrm_load,
-    use_test_graph,
     write_json,
 )
 
@@ -207,9 +206,8 @@ async def test_scrm_load(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    use_test_graph(monkeypatch, engine, graph_name)
-    loaded = await scrm_load(falkordb_store, tmp_path / "r.jsonl", "discord", str(FIXTURES))
-    assert (loaded.code, loaded.rejects) == (0, [])
+    scrm = ScrmLoad(falkordb_store, engine, graph_name, monkeypatch, tmp_path)
+    loaded = await scrm.twice("discord", str(FIXTURES))
     # 5 + 2 + 2 posts by 4 people; the server and its two channels (a DM is no community).
     assert {k: loaded.nodes[k] for k in ("Post", "Account", "Community")} == {
         "Post": 9,
@@ -219,12 +217,6 @@ async def test_scrm_load(
     edges = {"POSTED": 9, "REPLY_TO": 4, "REPLIED": 4, "SHARE_OF": 1, "SHARED": 1}
     edges |= {"LIKED": 3, "MENTIONS": 3, "MEMBER_OF": 10}
     assert {k: loaded.relationships[k] for k in edges} == edges
-    again = await scrm_load(falkordb_store, tmp_path / "r2.jsonl", "discord", str(FIXTURES))
-    assert (again.code, again.nodes, again.relationships) == (
-        0,
-        loaded.nodes,
-        loaded.relationships,
-    )
 
 
 async def test_scrm_load_hostile(
@@ -234,7 +226,7 @@ async def test_scrm_load_hostile(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    use_test_graph(monkeypatch, engine, graph_name)
+    scrm = ScrmLoad(falkordb_store, engine, graph_name, monkeypatch, tmp_path)
     document = json.loads(GENERAL.read_text())
     document["messages"] += [
         document["messages"][1],
@@ -245,7 +237,7 @@ async def test_scrm_load_hostile(
     write_json(folder / "mixed.json", document)
     (folder / "empty.json").write_text("")
     (folder / "binary.json").write_bytes(BINARY)
-    loaded = await scrm_load(falkordb_store, tmp_path / "r.jsonl", "discord", str(folder))
+    loaded = await scrm("discord", str(folder))
     assert loaded.code == 2
     assert loaded.summary["rejected"] == len(loaded.rejects) == 4
     assert {(Path(r["source"]).name, r["location"]) for r in loaded.rejects} == {

@@ -22,9 +22,8 @@ from tests.loaders.native_support import (
     DATA,
     MEGABYTE_TEXT,
     MIXED_TEXT,
+    ScrmLoad,
     run,
-    scrm_load,
-    use_test_graph,
 )
 
 UCI = DATA / "uci-online-retail-sample" / "OnlineRetail_first999.csv"
@@ -255,22 +254,12 @@ async def test_scrm_load(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    use_test_graph(monkeypatch, engine, graph_name)
-    args = ("orders-csv", str(UCI), "--preset", "uci")
-    loaded = await scrm_load(falkordb_store, tmp_path / "r.jsonl", *args)
-    assert (loaded.code, loaded.rejects) == (0, [])
+    scrm = ScrmLoad(falkordb_store, engine, graph_name, monkeypatch, tmp_path)
+    loaded = await scrm.twice("orders-csv", str(UCI), "--preset", "uci")
     # SOURCE.md: 66 invoices, 48 customers; one invoice has no customer.
     assert (loaded.nodes["Order"], loaded.nodes["Customer"]) == (66, 48)
     assert (loaded.relationships["PLACED"], loaded.relationships["HAS_ACCOUNT"]) == (65, 48)
-    again = await scrm_load(falkordb_store, tmp_path / "r2.jsonl", *args)
-    assert (again.code, again.nodes, again.relationships) == (
-        0,
-        loaded.nodes,
-        loaded.relationships,
-    )
-    export = ("orders-csv", str(SHOPIFY), "--preset", "shopify")
-    shop = await scrm_load(falkordb_store, tmp_path / "r3.jsonl", *export)
-    assert shop.code == 0
+    shop = await scrm.twice("orders-csv", str(SHOPIFY), "--preset", "shopify")
     assert (shop.nodes["Order"], shop.nodes["Customer"]) == (66 + 4, 48 + 2)
 
 
@@ -281,7 +270,7 @@ async def test_scrm_load_hostile(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    use_test_graph(monkeypatch, engine, graph_name)
+    scrm = ScrmLoad(falkordb_store, engine, graph_name, monkeypatch, tmp_path)
     lines = [
         UCI_HEADER,
         "900001,A1,good,2,12/1/10 8:26,1.50,12345,United Kingdom",
@@ -294,8 +283,7 @@ async def test_scrm_load_hostile(
     (folder / "retail.csv").write_text("\n".join(lines), encoding="utf-8")
     (folder / "empty.csv").write_text("")
     (folder / "binary.csv").write_bytes(BINARY)
-    args = ("orders-csv", str(folder), "--preset", "uci")
-    loaded = await scrm_load(falkordb_store, tmp_path / "r.jsonl", *args)
+    loaded = await scrm("orders-csv", str(folder), "--preset", "uci")
     assert loaded.code == 2
     # Two bad rows, the two orders they set aside, the empty and the binary file.
     assert loaded.summary["rejected"] == len(loaded.rejects) == 6

@@ -18,9 +18,8 @@ from tests.loaders.native_support import (
     DATA,
     MEGABYTE_TEXT,
     MIXED_TEXT,
+    ScrmLoad,
     run,
-    scrm_load,
-    use_test_graph,
 )
 
 FIXTURES = DATA / "shopify-api-shopify_python_api-fixtures"
@@ -207,10 +206,8 @@ async def test_scrm_load(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    use_test_graph(monkeypatch, engine, graph_name)
-    paths = [str(FIXTURES / name) for name in API_BODIES]
-    loaded = await scrm_load(falkordb_store, tmp_path / "r.jsonl", "shopify", *paths)
-    assert (loaded.code, loaded.rejects) == (0, [])
+    scrm = ScrmLoad(falkordb_store, engine, graph_name, monkeypatch, tmp_path)
+    loaded = await scrm.twice("shopify", *[str(FIXTURES / name) for name in API_BODIES])
     # One order (the same id in order.json and orders.json), Bob and John as customers,
     # each with its shop account.
     assert {k: loaded.nodes[k] for k in ("Order", "Customer", "Account")} == {
@@ -220,12 +217,6 @@ async def test_scrm_load(
     }
     assert loaded.relationships["HAS_ACCOUNT"] == 2
     assert loaded.relationships["PLACED"] == 1
-    again = await scrm_load(falkordb_store, tmp_path / "r2.jsonl", "shopify", *paths)
-    assert (again.code, again.nodes, again.relationships) == (
-        0,
-        loaded.nodes,
-        loaded.relationships,
-    )
     rows = await falkordb_store.read(PLACED_ORDERS)
     assert [(r["c"], r["o"], r["t"]) for r in rows] == [
         (BOB, "shopify:order:450789469", 598.94)  # orders.json, read after order.json
@@ -239,7 +230,7 @@ async def test_scrm_load_hostile(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    use_test_graph(monkeypatch, engine, graph_name)
+    scrm = ScrmLoad(falkordb_store, engine, graph_name, monkeypatch, tmp_path)
     order = json.loads((FIXTURES / "order.json").read_text())["order"]
     bodies = tmp_path / "bodies"
     bodies.mkdir()
@@ -248,7 +239,7 @@ async def test_scrm_load_hostile(
     (bodies / "draft_orders.json").write_bytes((FIXTURES / "draft_orders.json").read_bytes())
     (bodies / "empty.json").write_text("")
     (bodies / "binary.json").write_bytes(BINARY)
-    loaded = await scrm_load(falkordb_store, tmp_path / "r.jsonl", "shopify", str(bodies))
+    loaded = await scrm("shopify", str(bodies))
     assert loaded.code == 2
     assert loaded.summary["rejected"] == len(loaded.rejects) == 5
     assert loaded.nodes["Order"] == 2

@@ -21,10 +21,9 @@ from tests.loaders.native_support import (
     DATA,
     MEGABYTE_TEXT,
     MIXED_TEXT,
+    ScrmLoad,
     run,
-    scrm_load,
     truncated,
-    use_test_graph,
     write_json,
 )
 
@@ -376,9 +375,9 @@ async def test_scrm_load(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    use_test_graph(monkeypatch, engine, graph_name)
-    loaded = await scrm_load(falkordb_store, tmp_path / "rejects.jsonl", "slack", str(EXPORT))
-    assert (loaded.code, loaded.rejects, loaded.summary["rejected"]) == (0, [], 0)
+    scrm = ScrmLoad(falkordb_store, engine, graph_name, monkeypatch, tmp_path)
+    loaded = await scrm.twice("slack", str(EXPORT))
+    assert loaded.summary["rejected"] == 0
     assert loaded.summary["read"] == len(run(parse, EXPORT).items)
     expected_nodes = {"Post": 147, "Account": 7, "Community": 2}
     expected_edges = {"POSTED": 147, "MEMBER_OF": 8, "MENTIONS": 14, "LIKED": 1}
@@ -387,9 +386,6 @@ async def test_scrm_load(
     assert {k: loaded.relationships[k] for k in expected_edges} == expected_edges
     # Hermione's phone number makes her a customer.
     assert (loaded.nodes["Customer"], loaded.relationships["HAS_ACCOUNT"]) == (1, 1)
-    again = await scrm_load(falkordb_store, tmp_path / "again.jsonl", "slack", str(EXPORT))
-    assert again.code == 0
-    assert (again.nodes, again.relationships) == (loaded.nodes, loaded.relationships)
 
 
 async def test_scrm_load_hostile(
@@ -399,9 +395,8 @@ async def test_scrm_load_hostile(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    use_test_graph(monkeypatch, engine, graph_name)
-    export = _hostile_export(tmp_path)
-    loaded = await scrm_load(falkordb_store, tmp_path / "rejects.jsonl", "slack", str(export))
+    scrm = ScrmLoad(falkordb_store, engine, graph_name, monkeypatch, tmp_path)
+    loaded = await scrm("slack", str(_hostile_export(tmp_path)))
     assert loaded.code == 2
     assert loaded.summary["rejected"] == len(loaded.rejects) == 14
     for line in loaded.rejects:

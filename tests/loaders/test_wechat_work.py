@@ -17,9 +17,8 @@ from tests.loaders.native_support import (
     DATA,
     MEGABYTE_TEXT,
     MIXED_TEXT,
+    ScrmLoad,
     run,
-    scrm_load,
-    use_test_graph,
     write_json,
 )
 
@@ -316,10 +315,8 @@ async def test_scrm_load(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    use_test_graph(monkeypatch, engine, graph_name)
-    paths = [str(p) for p in RESPONSES]
-    loaded = await scrm_load(falkordb_store, tmp_path / "r.jsonl", "wechat-work", *paths)
-    assert (loaded.code, loaded.rejects) == (0, [])
+    scrm = ScrmLoad(falkordb_store, engine, graph_name, monkeypatch, tmp_path)
+    loaded = await scrm.twice("wechat-work", *[str(p) for p in RESPONSES])
     # Contacts: 1 (get) + 2 (batch) + 2 (list) + 1 group-only; staff: rocky, tommy, abel,
     # sam, ZhuShengBen; Official Account followers: 2 (user/get and user/tag/get) + 1 + 2.
     assert loaded.nodes["Account"] == 6 + 5 + 5
@@ -334,12 +331,6 @@ async def test_scrm_load(
     assert (aaa, "wechat:woAJ2GCAAAXtWyujaWJHDDGi0mACHAAA", "source") in links
     assert (aaa, "wechat:wmOgQhDgAAuXFJGwbve4g4iXknfOAAAA", "unionid") in links
     assert loaded.nodes["Customer"] == len({c for c, _, _ in links})
-    again = await scrm_load(falkordb_store, tmp_path / "r2.jsonl", "wechat-work", *paths)
-    assert (again.code, again.nodes, again.relationships) == (
-        0,
-        loaded.nodes,
-        loaded.relationships,
-    )
 
 
 async def test_scrm_load_hostile(
@@ -349,7 +340,7 @@ async def test_scrm_load_hostile(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    use_test_graph(monkeypatch, engine, graph_name)
+    scrm = ScrmLoad(falkordb_store, engine, graph_name, monkeypatch, tmp_path)
     folder = tmp_path / "responses"
     folder.mkdir()
     chat = load(WORK / "externalcontact_groupchat_get.json")
@@ -359,7 +350,7 @@ async def test_scrm_load_hostile(
     (folder / "empty.json").write_text("")
     (folder / "binary.json").write_bytes(BINARY)
     (folder / "department_list.json").write_bytes((WORK / "department_list.json").read_bytes())
-    loaded = await scrm_load(falkordb_store, tmp_path / "r.jsonl", "wechat-work", str(folder))
+    loaded = await scrm("wechat-work", str(folder))
     assert loaded.code == 2
     assert loaded.summary["rejected"] == len(loaded.rejects) == 5
     assert loaded.relationships["MEMBER_OF"] == 4
