@@ -228,7 +228,7 @@ async def _graphql_http(api: _Api, request: Request) -> Response:
             query, graphql_request.operation_name
         ):
             cached_as = api.responses.key(
-                query, graphql_request.operation_name, graphql_request.variables
+                principal, query, graphql_request.operation_name, graphql_request.variables
             )
             version = await graph_version(api.store)  # type: ignore[arg-type]  # started
             kept = api.responses.get(version, cached_as)

@@ -3,8 +3,8 @@
 Every write to the graph's content bumps its version (the writer per batch,
 the API's mutations, identity links, brands), so the answer to a query that
 reads only that content is the same for as long as the version is.  Such a
-query's response body is kept and served again to the same request (query,
-operation, variables) at the same version, without executing anything.
+query's response body is kept and served again to the same request (API key,
+query, operation, variables) at the same version, without executing anything.
 
 Not kept: anything but a query; answers with errors; and queries that reach
 data stored without a version bump - analysis runs and their clusters
@@ -15,7 +15,7 @@ data stored without a version bump - analysis runs and their clusters
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -54,8 +54,15 @@ class ResponseCache:
         self.cacheable = lru_cache(maxsize=1024)(self._cacheable)
 
     @staticmethod
-    def key(query: str, operation_name: str | None, variables: Mapping[str, Any] | None) -> Any:
-        return (query, operation_name, json.dumps(variables or {}, sort_keys=True, default=str))
+    def key(
+        principal: Hashable,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+    ) -> Any:
+        """Who asks is part of the key: an answer may depend on the API key (its role)."""
+        variables_json = json.dumps(variables or {}, sort_keys=True, default=str)
+        return (principal, query, operation_name, variables_json)
 
     def get(self, version: int, key: Any) -> bytes | None:
         body: bytes | None = self._bodies.get(version, key)
