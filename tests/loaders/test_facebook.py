@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from graph import GraphSettings, GraphStore
 from loaders.base import LoadOptions
 from loaders.facebook import parse
 from loaders.registry import get_connector
 from tests.loaders.native_support import BINARY, DATA, MEGABYTE_TEXT, MIXED_TEXT, run, write_json
+from tests.loaders.social_load import scrm_load
 
 RESTFB = DATA / "facebook-graph-restfb-fixtures"
 HOOKS = RESTFB / "webhooks"
@@ -212,3 +214,48 @@ def test_hostile_input(tmp_path: Path) -> None:
     (tmp_path / "binary.json").write_bytes(BINARY)
     assert run(parse, tmp_path / "empty.json").reasons() == ["empty file"]
     assert run(parse, tmp_path / "binary.json").reasons() == ["not UTF-8 text (a binary file?)"]
+
+
+async def test_load_end_to_end(
+    falkordb_store: GraphStore, falkordb_settings: GraphSettings, tmp_path: Path
+) -> None:
+    hook = write_json(
+        tmp_path / "hook.json",
+        {
+            "object": "page",
+            "entry": [
+                {"id": "9", "changes": [_change(message=MIXED_TEXT), _change(comment_id="x")]}
+            ],
+        },
+    )
+    files = [
+        RESTFB / "v2_9" / "comment-reactions.json",
+        HOOKS / "feed-comment-add-25.json",
+        HOOKS / "feed-like-add-page-25.json",
+        HOOKS / "feed-post-remove-25.json",
+        hook,
+        RESTFB / "tag.json",
+    ]
+    first = await scrm_load(
+        falkordb_store, falkordb_settings, "facebook", files, tmp_path / "r.jsonl"
+    )
+    assert first.code == 2
+    assert [(r["source"].rsplit("/", 1)[-1], r["location"]) for r in first.rejects] == [
+        ("feed-post-remove-25.json", "document $.entry[0].changes[0]"),
+        ("hook.json", "document $.entry[0].changes[1].value"),
+        ("tag.json", "offset 0"),
+    ]
+    # The cheese post and its 3 reactors; a comment on a post known only by id; a fan of
+    # the Page; Ana's comment on post 9_1.
+    assert first.nodes == {"Account": 3 + 1 + 1 + 1, "Post": 1 + 2 + 2, "Community": 1}
+    assert first.relationships == {
+        "LIKED": 3,
+        "POSTED": 2,
+        "REPLY_TO": 2,
+        "REPLIED": 2,
+        "MEMBER_OF": 1,
+    }
+    again = await scrm_load(
+        falkordb_store, falkordb_settings, "facebook", files, tmp_path / "r2.jsonl"
+    )
+    assert (again.code, again.nodes, again.relationships) == (2, first.nodes, first.relationships)

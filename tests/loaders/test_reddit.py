@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from graph import GraphSettings, GraphStore
 from loaders.base import LoadOptions
 from loaders.reddit import parse
 from loaders.registry import get_connector
 from tests.loaders.native_support import BINARY, DATA, MEGABYTE_TEXT, MIXED_TEXT, run, write_json
+from tests.loaders.social_load import scrm_load
 
 PRAW = DATA / "reddit-praw-cassettes"
 
@@ -232,3 +234,41 @@ def test_hostile_input(tmp_path: Path) -> None:
         "errors.json": "the API answered with errors: [['RATELIMIT', 'slow down', 'ratelimit']]",
     }.items():
         assert run(parse, tmp_path / name).reasons() == [reason], name
+
+
+async def test_load_end_to_end(
+    falkordb_store: GraphStore, falkordb_settings: GraphSettings, tmp_path: Path
+) -> None:
+    hostile = write_json(
+        tmp_path / "hostile.json",
+        {"kind": "Listing", "data": {"children": [_comment(body=MIXED_TEXT), _comment(id="X!")]}},
+    )
+    (tmp_path / "binary.json").write_bytes(BINARY)
+    files = [
+        PRAW / "TestSubmission.test_comments__01_GET_comments_2gmzqe.json",
+        PRAW / "TestComment.test_attributes__01_GET_api_info.json",  # a comment seen above
+        hostile,
+        tmp_path / "binary.json",
+    ]
+    first = await scrm_load(
+        falkordb_store, falkordb_settings, "reddit", files, tmp_path / "r.jsonl"
+    )
+    assert first.code == 2
+    assert [(r["location"], r["reason"].split(" '")[0]) for r in first.rejects] == [
+        ("document $.data.children[1].data", "id: String should match pattern"),
+        ("offset 0", "not UTF-8 text (a binary file?)"),
+    ]
+    # bboe's submission, paneer_burrito's question, bboe's answer; alice's comment on a
+    # submission not in the files (its node exists as the reply's target).
+    assert first.nodes == {"Account": 3, "Post": 5}
+    assert first.relationships == {
+        "POSTED": 4,
+        "REPLY_TO": 3,
+        "REPLIED": 3,
+        # paneer_burrito -> bboe and back; alice's target has no known author.
+        "ENGAGED": 2,
+    }
+    again = await scrm_load(
+        falkordb_store, falkordb_settings, "reddit", files, tmp_path / "r2.jsonl"
+    )
+    assert (again.code, again.nodes, again.relationships) == (2, first.nodes, first.relationships)

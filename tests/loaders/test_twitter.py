@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from graph import GraphSettings, GraphStore
 from graph.model import Post
 from loaders.base import Source
 from loaders.registry import get_connector
 from loaders.twitter import parse
 from tests.loaders.native_support import BINARY, DATA, MEGABYTE_TEXT, MIXED_TEXT, Parsed, run
+from tests.loaders.social_load import scrm_load
 
 TWARC = DATA / "twitter-v2-twarc-csv-testdata"
 TWEEPY = DATA / "twitter-v2-tweepy-cassettes"
@@ -378,3 +380,53 @@ def test_hostile_input(tmp_path: Path) -> None:
         parsed = run(parse, tmp_path / name)
         assert parsed.records == [], name
         assert parsed.reasons() == [reason], name
+
+
+async def test_load_end_to_end(
+    falkordb_store: GraphStore, falkordb_settings: GraphSettings, tmp_path: Path
+) -> None:
+    hostile = tmp_path / "hostile.jsonl"
+    good = {"id": "1000", "text": MIXED_TEXT, "author_id": "1379899464345923590"}
+    lines = [json.dumps({"data": [good, {"id": 5, "text": "x"}]}), '{"data": [{"id"']
+    hostile.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "binary.jsonl").write_bytes(BINARY)
+    files = [
+        TWARC / "two_tweets.jsonl",
+        TWARC / "quoted_edit.jsonl",
+        hostile,
+        tmp_path / "binary.jsonl",
+    ]
+    first = await scrm_load(
+        falkordb_store, falkordb_settings, "twitter", files, tmp_path / "r.jsonl"
+    )
+    assert first.code == 2
+    assert first.summary["rejected"] == 3
+    assert sorted((r["source"].rsplit("/", 1)[-1], r["location"]) for r in first.rejects) == [
+        ("binary.jsonl", "offset 0"),
+        ("hostile.jsonl", "line 1 $.data[1]"),
+        ("hostile.jsonl", "line 2"),
+    ]
+    by_location = {r["location"]: r for r in first.rejects}
+    assert by_location["line 1 $.data[1]"]["reason"] == "id: Input should be a valid string"
+    assert by_location["line 1 $.data[1]"]["raw"] == {"id": 5, "text": "x"}
+    # two_tweets: 2 users, a retweet and its original; quoted_edit: 2 users, a reply that
+    # quotes, and the two tweets it answers and quotes; the hostile file: one tweet.
+    assert first.nodes == {"Account": 4, "Post": 6, "Hashtag": 1}
+    assert first.relationships == {
+        "POSTED": 6,
+        "SHARE_OF": 1,
+        "SHARED": 1,
+        "QUOTE_OF": 1,
+        "QUOTED": 1,
+        "REPLY_TO": 1,
+        "REPLIED": 1,
+        "MENTIONS": 1,
+        "TAGGED": 2,
+        # LachiVeronica -> bibaigna96 (a retweet); dappdavid99 -> wongmjane (quote,
+        # reply, mention).
+        "ENGAGED": 2,
+    }
+    again = await scrm_load(
+        falkordb_store, falkordb_settings, "twitter", files, tmp_path / "r2.jsonl"
+    )
+    assert (again.code, again.nodes, again.relationships) == (2, first.nodes, first.relationships)

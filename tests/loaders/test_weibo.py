@@ -7,11 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from graph import GraphSettings, GraphStore
 from loaders.base import Source
 from loaders.registry import get_connector
 from loaders.weibo import parse
 from loaders.weibo_ced import mid_to_id
 from tests.loaders.native_support import BINARY, DATA, MEGABYTE_TEXT, MIXED_TEXT, run, write_json
+from tests.loaders.social_load import scrm_load
 
 API = DATA / "weibo-api-v2-spring-social-weibo"
 CED = DATA / "weibo-ced-repost-cascades-sample"
@@ -301,3 +303,49 @@ def test_hostile_input(tmp_path: Path) -> None:
     (tmp_path / "binary.json").write_bytes(BINARY)
     assert run(parse, tmp_path / "empty.json").reasons() == ["empty file"]
     assert run(parse, tmp_path / "binary.json").reasons() == ["not UTF-8 text (a binary file?)"]
+
+
+async def test_load_end_to_end(
+    falkordb_store: GraphStore, falkordb_settings: GraphSettings, tmp_path: Path
+) -> None:
+    name = "2636_iR7LJS_1893801487.json"
+    cascade = json.loads((CED / "non-rumor-repost" / name).read_text())
+    (tmp_path / "empty.json").write_text("")
+    files = [
+        API / "comment.json",
+        API / "repostTimeline.json",
+        CED / "original-microblog" / name,
+        CED / "non-rumor-repost" / name,
+        tmp_path / "empty.json",
+    ]
+    first = await scrm_load(falkordb_store, falkordb_settings, "weibo", files, tmp_path / "r.jsonl")
+    assert first.code == 2
+    assert [(r["location"], r["reason"]) for r in first.rejects] == [
+        (
+            "document $.reposts[1]",
+            "post id weibo:11488058246 already read at document $.reposts[0] "
+            "with a different text, created_at",
+        ),
+        ("file", "empty file"),
+    ]
+    # What the cascade should make, read from the file: who reposted whose post.
+    author_of = {item["mid"]: item["uid"] for item in cascade}
+    reposters = {item["uid"] for item in cascade} | {"1893801487"}
+    shared = {(item["uid"], item["parent"] or "iR7LJS") for item in cascade}
+    author_of["iR7LJS"] = "1893801487"
+    engaged = {(u, author_of[mid]) for u, mid in shared if u != author_of[mid]}
+    # API files: zaku, 檀木幻想; a comment, the status it answers, a repost, its original.
+    assert first.nodes == {"Account": 2 + len(reposters), "Post": 3 + 1 + 289, "Hashtag": 1}
+    assert first.relationships == {
+        "POSTED": 3 + 1 + 289,
+        "REPLY_TO": 1,
+        "REPLIED": 1,  # zaku answers his own status: no ENGAGED
+        "SHARE_OF": 1 + 289,
+        "SHARED": 1 + len(shared),  # one edge per reposter and post reposted
+        "TAGGED": 1,
+        "ENGAGED": 1 + len(engaged),
+    }
+    again = await scrm_load(
+        falkordb_store, falkordb_settings, "weibo", files, tmp_path / "r2.jsonl"
+    )
+    assert (again.code, again.nodes, again.relationships) == (2, first.nodes, first.relationships)
