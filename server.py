@@ -34,6 +34,7 @@ from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
@@ -53,6 +54,7 @@ from resolvers.context import Context
 from resolvers.errors import ApiError, Unauthenticated, public_message
 from resolvers.http import (
     JSON_MEDIA,
+    GraphQLRequest,
     HttpError,
     error_response,
     negotiate,
@@ -93,6 +95,7 @@ class _Api:
         self.metrics = ApiMetrics(lambda: self.store)
         self.schema = build_schema(settings, metrics=self.metrics)
         self.responses = ResponseCache(self.schema._schema)
+        self.in_flight = asyncio.Semaphore(settings.max_in_flight)
 
     def context(
         self, principal: Principal, request: Request | WebSocket, version: int = -1
@@ -109,6 +112,20 @@ class _Api:
             feeds=self.feeds,
             cache=self.cache,
         )
+
+    async def execute(
+        self, request: GraphQLRequest, context: Context, *, allowed: tuple[OperationType, ...]
+    ) -> ExecutionResult:
+        """Run an operation when one of the ``max_in_flight`` slots is free."""
+        async with self.in_flight:
+            return await self.schema.execute(
+                request.query,
+                variable_values=request.variables,
+                context_value=context,
+                operation_name=request.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request.extensions,
+            )
 
     async def authenticate(self, authorization: str | None) -> Principal:
         if self.keys is None:
@@ -236,13 +253,10 @@ async def _graphql_http(api: _Api, request: Request) -> Response:
                 api.metrics.cached.inc()
                 return Response(kept, media_type=media)
         result = await asyncio.wait_for(
-            api.schema.execute(
-                graphql_request.query,
-                variable_values=graphql_request.variables,
-                context_value=api.context(principal, request, version),
-                operation_name=graphql_request.operation_name,
-                allowed_operation_types=_ALLOWED[request.method],
-                operation_extensions=graphql_request.extensions,
+            api.execute(
+                graphql_request,
+                api.context(principal, request, version),
+                allowed=_ALLOWED[request.method],
             ),
             timeout=api.settings.request_timeout,
         )
@@ -304,17 +318,18 @@ async def _ingest(api: _Api, request: Request) -> Response:
         if not principal.allows("admin"):
             raise HttpError(403, "FORBIDDEN", "ingesting needs the admin role")
         body = await read_body(request, api.settings.max_ingest_bytes)
-        summary = await asyncio.wait_for(
-            ingest_payload(
-                api.store,  # type: ignore[arg-type]  # set in the lifespan
-                request.path_params["connector"],
-                body,
-                brand=request.query_params.get("brand") or None,
-                platform=request.query_params.get("platform") or None,
-                name=f"POST /ingest/{request.path_params['connector']}",
-            ),
-            timeout=api.settings.request_timeout,
-        )
+        async with api.in_flight:
+            summary = await asyncio.wait_for(
+                ingest_payload(
+                    api.store,  # type: ignore[arg-type]  # set in the lifespan
+                    request.path_params["connector"],
+                    body,
+                    brand=request.query_params.get("brand") or None,
+                    platform=request.query_params.get("platform") or None,
+                    name=f"POST /ingest/{request.path_params['connector']}",
+                ),
+                timeout=api.settings.request_timeout,
+            )
     except HttpError as exc:
         return error_response(exc)
     except ApiError as exc:

@@ -101,9 +101,7 @@ def _versioned(
     for selection in selection_set.selections if selection_set else ():
         if isinstance(selection, FieldNode):
             name = selection.name.value
-            if name.startswith("__"):
-                if name != "__typename":
-                    return False
+            if name.startswith("__"):  # introspection: the schema never changes under it
                 continue
             if top and name in _UNVERSIONED_ROOT_FIELDS:
                 return False

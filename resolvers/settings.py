@@ -33,6 +33,9 @@ class ApiSettings:
     max_body_bytes: int = 1_048_576
     max_ingest_bytes: int = 16_777_216
     request_timeout: float = 30.0
+    # Operations executing at once; more wait their turn (the database client's
+    # connection pool is finite, and two cores gain nothing from more).
+    max_in_flight: int = 16
     cypher_timeout: float = 10.0
     cypher_max_rows: int = 1000
     # How often API keys are re-read from the graph (keys made by `scrm keys` in

@@ -165,18 +165,23 @@ async def test_introspection_flood(api: Api) -> None:
     status, errors, _ = await api.errors(f"{{ __schema {{ types {{ {deep} }} }} }}")
     assert status == 400 and set(codes(errors)) == {"INTROSPECTION_LIMIT_EXCEEDED"}
 
-    # The full introspection GraphiQL sends, 200 times at once: all answered.
+    # The full introspection GraphiQL sends, 100 times at once: all answered.
     full = get_introspection_query(descriptions=True)
-    responses = await asyncio.gather(*(api.post(full) for _ in range(200)))
+    responses = await asyncio.gather(*(api.post(full) for _ in range(100)))
     assert {r.status_code for r in responses} == {200}
-    assert all("__schema" in r.json()["data"] for r in responses)
+    assert len({r.content for r in responses}) == 1
+    assert "queryType" in responses[0].json()["data"]["__schema"]
     await assert_healthy(api)
 
 
 async def test_a_request_past_the_time_limit(engine: EmbeddedEngine) -> None:
-    settings = ApiSettings(request_timeout=0.2)
+    # The engine gives up on its own a little later (cypher_timeout): nothing keeps running.
+    settings = ApiSettings(request_timeout=0.2, cypher_timeout=1.0)
     async with api_on(engine, data.load, settings=settings) as slow:
-        query = '{ cypher(query: "UNWIND range(1, 30000000) AS x RETURN sum(x) AS s") { rows } }'
+        query = (
+            '{ cypher(query: "UNWIND range(1, 2000) AS x UNWIND range(1, 100000) AS y '
+            'RETURN count(*)") { rows } }'
+        )
         response = await slow.post(query)
         assert response.status_code == 504
         assert codes(response.json()["errors"]) == ["TIMEOUT"]
