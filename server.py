@@ -97,15 +97,20 @@ class _Api:
         self.responses = ResponseCache(self.schema._schema)
         self.in_flight = asyncio.Semaphore(settings.max_in_flight)
 
+    @property
+    def graph(self) -> GraphStore:
+        """The store (open while the app runs)."""
+        if self.store is None:
+            raise RuntimeError("the app is not started")
+        return self.store
+
     def context(
         self, principal: Principal, request: Request | WebSocket, version: int = -1
     ) -> Context:
         """A request's context; ``version`` is the graph version when already read."""
-        if self.store is None:
-            raise RuntimeError("the app is not started")
         return Context(
-            store=self.store,
-            loaders=Loaders(self.store, self.cache, version=version),
+            store=self.graph,
+            loaders=Loaders(self.graph, self.cache, version=version),
             principal=principal,
             settings=self.settings,
             request=request,
@@ -247,7 +252,7 @@ async def _graphql_http(api: _Api, request: Request) -> Response:
             cached_as = api.responses.key(
                 principal, query, graphql_request.operation_name, graphql_request.variables
             )
-            version = await graph_version(api.store)  # type: ignore[arg-type]  # started
+            version = await graph_version(api.graph)
             kept = api.responses.get(version, cached_as)
             if kept is not None:
                 api.metrics.cached.inc()
@@ -321,7 +326,7 @@ async def _ingest(api: _Api, request: Request) -> Response:
         async with api.in_flight:
             summary = await asyncio.wait_for(
                 ingest_payload(
-                    api.store,  # type: ignore[arg-type]  # set in the lifespan
+                    api.graph,
                     request.path_params["connector"],
                     body,
                     brand=request.query_params.get("brand") or None,

@@ -6,7 +6,9 @@ import json
 import uuid
 
 import httpx
+from typer.testing import CliRunner, Result
 
+from cli.main import app as cli_app
 from graph import EmbeddedEngine
 from tests.support.procs import free_port, run_scrm, scrm_env, start_server, stop
 
@@ -17,21 +19,29 @@ def env_for(engine: EmbeddedEngine) -> dict[str, str]:
 
 
 def test_keys_create_list_revoke(engine: EmbeddedEngine) -> None:
+    # In process (the commands' own code, without a Python start-up per call).
     env = env_for(engine)
-    made = run_scrm("keys", "create", "--role", "analyst", "--name", "notebook", env=env)
-    assert made.returncode == 0, made.stderr
+    runner = CliRunner()
+
+    def scrm(*args: str) -> Result:
+        return runner.invoke(cli_app, list(args), env=env)
+
+    made = scrm("keys", "create", "--role", "analyst", "--name", "notebook")
+    assert made.exit_code == 0, made.output
     token = made.stdout.strip()
     assert token.startswith("scrm_") and "not shown again" in made.stderr
-    listed = json.loads(run_scrm("keys", "list", "--json", env=env).stdout)
+    listed = json.loads(scrm("keys", "list", "--json").stdout)
     assert [(k["role"], k["name"]) for k in listed] == [("analyst", "notebook")]
     assert token not in json.dumps(listed)
     key_id = listed[0]["id"]
     assert key_id in token
+    bad = scrm("keys", "create", "--role", "root")
+    assert bad.exit_code != 0 and "--role" in bad.stderr
 
-    assert run_scrm("keys", "revoke", key_id, env=env).returncode == 0
-    assert json.loads(run_scrm("keys", "list", "--json", env=env).stdout) == []
-    again = run_scrm("keys", "revoke", key_id, env=env)
-    assert again.returncode == 1 and key_id in again.stderr
+    assert scrm("keys", "revoke", key_id).exit_code == 0
+    assert json.loads(scrm("keys", "list", "--json").stdout) == []
+    again = scrm("keys", "revoke", key_id)
+    assert again.exit_code == 1 and key_id in again.stderr
 
 
 def test_serve_beyond_loopback_needs_a_key(engine: EmbeddedEngine) -> None:
@@ -41,7 +51,8 @@ def test_serve_beyond_loopback_needs_a_key(engine: EmbeddedEngine) -> None:
     assert refused.returncode == 1
     assert "HOST" in refused.stderr and "scrm keys create" in refused.stderr
 
-    token = run_scrm("keys", "create", "--role", "viewer", env=env).stdout.strip()
+    made = CliRunner().invoke(cli_app, ["keys", "create", "--role", "viewer"], env=env)
+    token = made.stdout.strip()
     proc = start_server(env, port, extra_args=("--host", "0.0.0.0"))
     try:
         url = f"http://127.0.0.1:{port}/graphql"
