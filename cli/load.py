@@ -122,7 +122,7 @@ def load_command(
     if connector == ALL:
         if len(paths) != 1 or not paths[0].is_dir():
             fail(f"'scrm load {ALL}' takes one directory (with a folder per connector)")
-        jobs = _all_jobs(paths[0], quiet=as_json)
+        jobs = _all_jobs(paths[0])
     else:
         try:
             get_connector(connector)
@@ -185,14 +185,15 @@ def _default_rejects(data_dir: Path, connector: str) -> Path:
     return data_dir / "rejects" / f"{connector}-{stamp}.jsonl"
 
 
-def _all_jobs(directory: Path, *, quiet: bool) -> list[tuple[str, list[Path]]]:
-    """One job per subfolder named after a connector; anything else is skipped with a note."""
+def _all_jobs(directory: Path) -> list[tuple[str, list[Path]]]:
+    """One job per subfolder named after a connector; anything else is skipped with a note
+    on stderr (stdout stays the summary alone)."""
     known = set(connector_names())
     jobs: list[tuple[str, list[Path]]] = []
     for entry in sorted(directory.iterdir()):
         if entry.is_dir() and entry.name in known:
             jobs.append((entry.name, [entry]))
-        elif not quiet and entry.name not in _ALL_EXTRAS:
+        elif entry.name not in _ALL_EXTRAS:
             typer.echo(f"scrm: skipping {entry}: no connector named {entry.name!r}", err=True)
     if not jobs:
         fail(f"{directory}: no folder named after a connector ({', '.join(sorted(known))})")

@@ -57,7 +57,8 @@ from loaders.engaged import EngagementWeights, recompute_accounts
 __all__ = ["GraphWriter", "PreparedBatch", "WriteCounts"]
 
 WriteCounts = Counter[str]
-"""Rows written per node label and relationship type (``{"Account": 3, "FOLLOWS": 2}``)."""
+"""Records written per node label and relationship type (``{"Account": 3, "FOLLOWS": 2}``);
+``ENGAGED`` counts the ENGAGED relationships recomputed."""
 
 # --- statements --------------------------------------------------------------------
 #
@@ -266,6 +267,9 @@ class _Rows:
         self.account_properties: dict[str, dict[str, Any]] = {}
         self.sources: set[str] = set()
         self.identity_keys = 0
+        # Records per label / type, duplicates included, so the numbers do not depend on
+        # how the input was cut into batches.
+        self.counts: WriteCounts = Counter()
 
     def add(self, record: Record) -> None:
         node = _NODES.get(type(record))
@@ -293,6 +297,7 @@ class _Rows:
             self.sources.add(record.account)
 
     def _add_node(self, node: _Node, record: Record) -> None:
+        self.counts[node.label] += 1
         values = record.__dict__
         given = record.model_fields_set
         row = [
@@ -302,13 +307,13 @@ class _Rows:
         _merge_row(self.nodes.setdefault(node, {}), values["id"], row)
 
     def _add_edge(self, edge: _Edge, record: Record) -> None:
+        self.counts[edge.rel_type] += 1
         values = record.__dict__
         key = (values[edge.source], values[edge.target])
         _merge_row(self.edges.setdefault(edge, {}), key, [values[name] for name in edge.fields])
 
     def prepared(self, now: int) -> PreparedBatch:
         statements: list[tuple[Statement, Params]] = []
-        counts: WriteCounts = Counter()
         if self.account_properties:
             rows: list[Any] = [[key, props] for key, props in self.account_properties.items()]
             statements.append((ACCOUNT_PROPERTIES, {"rows": rows}))
@@ -316,12 +321,10 @@ class _Rows:
         for node, node_rows in self.nodes.items():
             rows = [[key, *values] for key, values in node_rows.items()]
             statements.append((node.statement, {"rows": rows, "now": now}))
-            counts[node.label] += len(rows)
         for edge, edge_rows in sorted(self.edges.items(), key=lambda kv: kv[0] is not _POSTED):
             rows = [[s, t, *values] for (s, t), values in edge_rows.items()]
             statements.append((edge.statement, {"rows": rows, "now": now}))
-            counts[edge.rel_type] += len(rows)
-        return PreparedBatch(statements, counts, self.sources, self.identity_keys)
+        return PreparedBatch(statements, self.counts, self.sources, self.identity_keys)
 
 
 def _merge_row(rows: dict[Any, list[Any]], key: Any, row: list[Any]) -> None:
@@ -357,7 +360,7 @@ class GraphWriter:
         self._engaged_sources: set[str] = set()
 
     def prepare(self, records: Iterable[Record]) -> PreparedBatch:
-        """Turn ``records`` into statements and per label / type row counts.  Pure (no I/O),
+        """Turn ``records`` into statements and per label / type record counts.  Pure (no I/O),
         so it may run in a worker thread.  Raises :class:`TypeError` for a non-record."""
         rows = _Rows()
         for record in records:

@@ -210,7 +210,7 @@ async def test_duplicates_in_a_batch_merge_into_one_row(store: GraphStore) -> No
             Follow(source="x:1", target="x:2", at=9),
         ]
     )
-    assert (written["Account"], written["FOLLOWS"]) == (1, 1)
+    assert (written["Account"], written["FOLLOWS"]) == (2, 2)  # records, each counted
     assert await node(store, "x:1") == {
         "id": "x:1",
         "platform": "x",
