@@ -32,13 +32,8 @@ from resolvers import (
 )
 from resolvers.auth import MutationsNeedAdmin
 from resolvers.errors import ErrorCodes
-from resolvers.limits import (
-    CachedParse,
-    CostLimit,
-    IntrospectionCache,
-    IntrospectionResults,
-    document_limits,
-)
+from resolvers.introspection import IntrospectionCache, IntrospectionResults
+from resolvers.limits import CachedParse, CostLimit, document_limits
 from resolvers.metrics import ApiMetrics, OperationMetrics
 from resolvers.settings import ApiSettings
 from resolvers.stats import resolve_graph_stats
