@@ -16,13 +16,16 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionContext
 
 from resolvers import (
+    access,
     accounts,
     analysis,
     brands,
     communities,
+    community_map,
     customers,
     cypher,
     ingest,
+    interactions,
     listening,
     mutations,
     nodes,
@@ -81,6 +84,15 @@ class Query:
         description="Run read-only Cypher (analyst role): the engine refuses writes; "
         "a time limit and a row cap apply.",
     )
+    # The explorer's reads: the map of a community analysis, a person's timeline, the
+    # request's role and the channels to filter by.
+    community_map = strawberry.field(resolver=community_map.resolve_community_map)
+    interactions = strawberry.field(resolver=interactions.resolve_interactions)
+    channels = strawberry.field(
+        resolver=access.resolve_channels,
+        description="Channels (platforms) with accounts, and how many accounts each has.",
+    )
+    access = strawberry.field(resolver=access.resolve_access)
 
 
 @strawberry.type
