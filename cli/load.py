@@ -23,9 +23,10 @@ from rich.table import Table
 from typer.core import TyperCommand
 
 from cli.common import fail, is_tty, load_settings, run, with_store
-from graph import GraphStore, ScrmError
+from graph import GraphStore
 from loaders.base import LoadOptions
-from loaders.pipeline import DEFAULT_BATCH_SIZE, LoadProgress, LoadSummary, load
+from loaders.directory import DirectoryPlan, load_directory, plan_directory
+from loaders.pipeline import DEFAULT_BATCH_SIZE, LoadError, LoadProgress, LoadSummary, load
 from loaders.registry import UnknownConnector, connector_names, get_connector
 from loaders.rejects import RejectsFile
 
@@ -119,10 +120,16 @@ def load_command(
         preset=preset,
         columns=_columns(columns),
     )
+    plan: DirectoryPlan | None = None
     if connector == ALL:
         if len(paths) != 1 or not paths[0].is_dir():
             fail(f"'scrm load {ALL}' takes one directory (with a folder per connector)")
-        jobs = _all_jobs(paths[0])
+        try:
+            plan = plan_directory(paths[0])
+        except LoadError as exc:
+            fail(str(exc))
+        for entry in plan.skipped:  # on stderr: stdout stays the summary alone
+            typer.echo(f"scrm: skipping {entry}: no connector named {entry.name!r}", err=True)
     else:
         try:
             get_connector(connector)
@@ -130,28 +137,30 @@ def load_command(
             fail(str(exc))
         except Exception as exc:
             fail(f"connector {connector!r} cannot be loaded: {exc}")
-        jobs = [(connector, list(paths))]
     sink = RejectsFile(rejects or _default_rejects(settings.data_dir, connector))
     show_progress = is_tty() and not as_json
     started = time.perf_counter()
 
     async def go(store: GraphStore) -> LoadSummary:
-        total = LoadSummary()
-        if connector == ALL:
-            total.written.update(await _load_brands(store, paths[0]))
         with _progress(show_progress) as track:
-            for name, job_paths in jobs:
-                summary = await load(
+            if plan is not None:
+                return await load_directory(
                     store,
-                    get_connector(name),
-                    job_paths,
+                    plan,
                     options=options,
                     batch_size=batch_size,
                     rejects=sink,
-                    progress=track(name),
+                    progress=track,
                 )
-                total.add(summary)
-        return total
+            return await load(
+                store,
+                get_connector(connector),
+                list(paths),
+                options=options,
+                batch_size=batch_size,
+                rejects=sink,
+                progress=track(connector),
+            )
 
     try:
         summary = run(with_store(settings, go))
@@ -183,45 +192,6 @@ def _columns(text: str | None) -> dict[str, str]:
 def _default_rejects(data_dir: Path, connector: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return data_dir / "rejects" / f"{connector}-{stamp}.jsonl"
-
-
-def _all_jobs(directory: Path) -> list[tuple[str, list[Path]]]:
-    """One job per subfolder named after a connector; anything else is skipped with a note
-    on stderr (stdout stays the summary alone)."""
-    known = set(connector_names())
-    jobs: list[tuple[str, list[Path]]] = []
-    for entry in sorted(directory.iterdir()):
-        if entry.is_dir() and entry.name in known:
-            jobs.append((entry.name, [entry]))
-        elif entry.name not in _ALL_EXTRAS:
-            typer.echo(f"scrm: skipping {entry}: no connector named {entry.name!r}", err=True)
-    if not jobs:
-        fail(f"{directory}: no folder named after a connector ({', '.join(sorted(known))})")
-    return jobs
-
-
-# Files of a demo data set that are not channel exports.
-_ALL_EXTRAS = frozenset({"brands.json", "truth.json"})
-
-
-async def _load_brands(store: GraphStore, directory: Path) -> dict[str, int]:
-    """Add the brands of ``DIR/brands.json`` (``[{"id", "name", "aliases"}]``) before the
-    channels, so their posts are matched to them."""
-    path = directory / "brands.json"
-    if not path.is_file():
-        return {}
-    from loaders.brands import add_brand
-
-    try:
-        entries = json.loads(path.read_text(encoding="utf-8"))
-        brands = [
-            (str(e["id"]), str(e["name"]), [str(a) for a in e.get("aliases", [])]) for e in entries
-        ]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ScrmError(f"{path}: not a list of brands with id, name and aliases ({exc})") from None
-    for brand_id, name, aliases in brands:
-        await add_brand(store, brand_id, name, aliases)
-    return {"Brand": len(brands)} if brands else {}
 
 
 @contextmanager

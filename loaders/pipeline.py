@@ -28,7 +28,7 @@ from loaders.base import ConnectorSpec, LoadOptions, ParseItem, Reject, Source
 from loaders.engaged import EngagementWeights
 from loaders.rejects import RejectList, RejectSink
 from loaders.stages import Stage, default_stages
-from loaders.writer import GraphWriter
+from loaders.writer import GraphWriter, PreparedBatch
 
 __all__ = [
     "LoadError",
@@ -58,6 +58,9 @@ class LoadSummary:
     rejects_file: str | None = None
     sources: int = 0
     seconds: float = 0.0
+    # Seconds per step: parse, each stage, prepare, write, engaged.  Parsing and the
+    # stages overlap the writing, so these add up to more than ``seconds``.
+    timings: dict[str, float] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -74,6 +77,8 @@ class LoadSummary:
         self.rejected += other.rejected
         self.sources += other.sources
         self.seconds += other.seconds
+        for name, seconds in other.timings.items():
+            self.timings[name] = self.timings.get(name, 0.0) + seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,56 +211,128 @@ async def load(
     stages = list(default_stages() if stages is None else stages)
     for stage in stages:
         await stage.prepare(store, options)
-    writer = GraphWriter(store, weights=weights, defer_engaged=True)
-    summary = LoadSummary(sources=len(sources))
-    bytes_total = sum(_size(s) for s in sources)
+    run = _Run(
+        store, sources, sink, stages, GraphWriter(store, weights=weights, defer_engaged=True)
+    )
     chunks = _chunks(connector, sources, options, batch_size)
-    rejected_before = sink.count
-    next_chunk = asyncio.ensure_future(asyncio.to_thread(next, chunks, None))
     try:
-        while (chunk := await next_chunk) is not None:
-            # Parse the next chunk while this one goes through the stages and the writer.
-            next_chunk = asyncio.ensure_future(asyncio.to_thread(next, chunks, None))
-            summary.read += chunk.read
-            for reject in chunk.rejects:
-                sink.add(reject)
-            records: list[Record] = []
-            for name, segment in chunk.segments:
-                items: list[Record | Reject] = list(segment)
-                for stage in stages:
-                    if not items:
-                        break
-                    items = await stage.process(store, _kept(items, sink), source=name)
-                records += _kept(items, sink)
-            batch = await asyncio.to_thread(writer.prepare, records)
-            summary.written.update(await writer.commit(batch))
-            summary.rejected = sink.count - rejected_before
-            if progress is not None:
-                progress(
-                    LoadProgress(
-                        source=chunk.source,
-                        sources_done=chunk.sources_done,
-                        sources_total=len(sources),
-                        bytes_done=chunk.bytes_done,
-                        bytes_total=bytes_total,
-                        read=summary.read,
-                        rejected=summary.rejected,
-                        written=sum(summary.written.values()),
-                    )
-                )
+        await run.go(chunks, progress)
     except Exception:
         # What was written stays written; bring its ENGAGED current if the store still can.
         with contextlib.suppress(Exception):
-            await writer.flush()
+            await run.writer.flush()
         raise
-    finally:
-        next_chunk.cancel()
-    engaged = await writer.flush()
+    summary = run.summary
+    with _timed(summary.timings, "engaged"):
+        engaged = await run.writer.flush()
     if engaged:
         summary.written["ENGAGED"] += engaged
-    summary.rejected = sink.count - rejected_before
+    summary.rejected = sink.count - run.rejected_before
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+class _Run:
+    """One load: a producer turns chunks into prepared batches (parsing in a worker
+    thread, then the stages, then the writer's pure preparation) while the consumer
+    commits the previous batch, so the database and Python work side by side."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        sources: Sequence[Source],
+        sink: RejectSink,
+        stages: Sequence[Stage],
+        writer: GraphWriter,
+    ) -> None:
+        self.store = store
+        self.sources = sources
+        self.sink = sink
+        self.stages = stages
+        self.writer = writer
+        self.summary = LoadSummary(sources=len(sources))
+        self.rejected_before = sink.count
+        self.bytes_total = sum(_size(s) for s in sources)
+
+    async def go(self, chunks: Iterator[_Chunk], progress: ProgressCallback | None) -> None:
+        queue: asyncio.Queue[tuple[PreparedBatch, _Chunk] | None] = asyncio.Queue(maxsize=1)
+        producer = asyncio.create_task(self._produce(chunks, queue))
+        try:
+            while (item := await queue.get()) is not None:
+                batch, chunk = item
+                with _timed(self.summary.timings, "write"):
+                    self.summary.written.update(await self.writer.commit(batch))
+                if progress is not None:
+                    progress(self._progress(chunk))
+        finally:
+            if not producer.done():
+                producer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await producer  # re-raises what failed in the producer
+
+    async def _produce(
+        self,
+        chunks: Iterator[_Chunk],
+        queue: asyncio.Queue[tuple[PreparedBatch, _Chunk] | None],
+    ) -> None:
+        timings = self.summary.timings
+        try:
+            next_chunk = asyncio.ensure_future(asyncio.to_thread(_timed_next, chunks, timings))
+            try:
+                while (chunk := await next_chunk) is not None:
+                    next_chunk = asyncio.ensure_future(
+                        asyncio.to_thread(_timed_next, chunks, timings)
+                    )
+                    records = await self._through_stages(chunk)
+                    with _timed(timings, "prepare"):
+                        batch = await asyncio.to_thread(self.writer.prepare, records)
+                    await queue.put((batch, chunk))
+            finally:
+                next_chunk.cancel()
+        finally:
+            await queue.put(None)
+
+    async def _through_stages(self, chunk: _Chunk) -> list[Record]:
+        self.summary.read += chunk.read
+        for reject in chunk.rejects:
+            self.sink.add(reject)
+        records: list[Record] = []
+        for name, segment in chunk.segments:
+            items: list[Record | Reject] = list(segment)
+            for stage in self.stages:
+                if not items:
+                    break
+                with _timed(self.summary.timings, type(stage).__name__):
+                    items = await stage.process(self.store, _kept(items, self.sink), source=name)
+            records += _kept(items, self.sink)
+        self.summary.rejected = self.sink.count - self.rejected_before
+        return records
+
+    def _progress(self, chunk: _Chunk) -> LoadProgress:
+        return LoadProgress(
+            source=chunk.source,
+            sources_done=chunk.sources_done,
+            sources_total=len(self.sources),
+            bytes_done=chunk.bytes_done,
+            bytes_total=self.bytes_total,
+            read=self.summary.read,
+            rejected=self.summary.rejected,
+            written=sum(self.summary.written.values()),
+        )
+
+
+@contextlib.contextmanager
+def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+
+
+def _timed_next(chunks: Iterator[_Chunk], timings: dict[str, float]) -> _Chunk | None:
+    with _timed(timings, "parse"):
+        return next(chunks, None)
 
 
 def _kept(items: Sequence[Record | Reject], sink: RejectSink) -> list[Record]:

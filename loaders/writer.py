@@ -54,7 +54,7 @@ from graph.store import GraphStore, Params
 from graph.version import bump_version
 from loaders.engaged import EngagementWeights, recompute_accounts
 
-__all__ = ["GraphWriter", "PreparedBatch", "WriteCounts"]
+__all__ = ["GraphWriter", "PreparedBatch", "WriteCounts", "relationship_of"]
 
 WriteCounts = Counter[str]
 """Records written per node label and relationship type (``{"Account": 3, "FOLLOWS": 2}``);
@@ -155,6 +155,7 @@ class _Edge:
     source: str  # the record field naming the source node's id
     target: str
     fields: tuple[str, ...]
+    labels: tuple[str, str]  # the endpoints' labels
 
 
 # Record fields stored under another name (``kind`` is the record discriminator).
@@ -181,7 +182,7 @@ def _edge(
     tail: str = "",
 ) -> _Edge:
     statement = _edge_statement(name, source[0], rel_type, target[0], fields, tail=tail)
-    return _Edge(rel_type, statement, source[1], target[1], fields)
+    return _Edge(rel_type, statement, source[1], target[1], fields, (source[0], target[0]))
 
 
 _NODES: dict[type[Any], _Node] = {
@@ -241,6 +242,23 @@ _EDGES: dict[Any, _Edge] = {
 }
 # Statements that return accounts whose ENGAGED needs recomputing.
 _REPORTING = frozenset({_POSTED.statement.name, _MENTIONS.statement.name})
+
+
+def relationship_of(record: Record) -> tuple[str, str, str, str, str] | None:
+    """The relationship a record stands for, as (source label, source id, type, target
+    label, target id): a Post with an author stands for its POSTED; None for the rest."""
+    if isinstance(record, Post):
+        return (
+            None
+            if record.author is None
+            else ("Account", record.author, "POSTED", "Post", record.id)
+        )
+    key = (type(record), record.type) if isinstance(record, Engagement | PostLink) else type(record)
+    edge = _EDGES.get(key)
+    if edge is None:
+        return None
+    values = record.__dict__
+    return (edge.labels[0], values[edge.source], edge.rel_type, edge.labels[1], values[edge.target])
 
 
 # --- batches -----------------------------------------------------------------------
