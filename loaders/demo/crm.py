@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from loaders.demo.config import BRANDS, CITIES_ZH, DAY_MS, BrandSpec, Scale
 from loaders.demo.people import Account, Person, Population
-from loaders.demo.words import FIRST_NAMES_EN, GIVEN_ZH, LAST_NAMES_EN, SURNAMES_ZH
+from loaders.demo.words import EMPLOYEES
 
 __all__ = [
     "CrmPlan",
@@ -26,11 +26,6 @@ __all__ = [
     "plan_crm",
 ]
 
-EMPLOYEES: tuple[tuple[str, str], ...] = (
-    ("zhangwei", "张伟"), ("lina", "李娜"), ("wangfang", "王芳"), ("liuyang", "刘洋"),
-    ("chenjie", "陈杰"), ("yangmin", "杨敏"), ("zhaolei", "赵磊"), ("huangjing", "黄静"),
-    ("zhouqiang", "周强"), ("wuxia", "吴霞"), ("xuting", "徐婷"), ("sunhao", "孙浩"),
-)  # fmt: skip
 TAG_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("客户等级", ("VIP", "普通会员", "潜在客户")),
     ("兴趣", ("茶饮", "咖啡", "烘焙", "户外")),
@@ -142,8 +137,8 @@ def plan_crm(pop: Population, scale: Scale, seed: int) -> CrmPlan:
     order_number = [1001]
 
     def add_customer(person: Person, currency: str, n_orders: int) -> None:
-        first, _, last = person.name.partition(" ")
-        if not last:  # a Chinese name: surname first
+        first, _, last = person.name.rpartition(" ")
+        if not first:  # a Chinese name: surname first
             first, last = person.name[1:], person.name[:1]
         email = _email_variant(rng, person.email) if person.email else None
         phone = "+86" + person.phone if person.phone else None
@@ -178,9 +173,10 @@ def plan_crm(pop: Population, scale: Scale, seed: int) -> CrmPlan:
         elif rng.random() < 0.45:
             add_customer(person, "USD", 1 + min(4, int(rng.expovariate(1.0))))
     for _ in range(scale.shop_only_customers):
-        first, last = rng.choice(FIRST_NAMES_EN), rng.choice(LAST_NAMES_EN)
-        person = Person(index=len(pop.people), name=f"{first} {last}")
-        person.email = f"{first.lower()}.{last.lower()}{rng.randrange(100, 999)}@example.com"
+        first, last, full = pop.names.english()
+        person = Person(index=len(pop.people), name=full)
+        local = f"{first.lower()}.{last.lower()}"
+        person.email = f"{local}{rng.randrange(100, 999)}@example.com"
         pop.people.append(person)
         add_customer(person, "USD", 1 + min(3, int(rng.expovariate(1.2))))
     return CrmPlan(employees, contacts, groups, customers, followers)
@@ -207,7 +203,7 @@ def _follower(pop: Population, rng: random.Random, person: Person) -> int:
 
 
 def _new_person(pop: Population, rng: random.Random, *, unionid: bool) -> Person:
-    person = Person(index=len(pop.people), name=rng.choice(SURNAMES_ZH) + rng.choice(GIVEN_ZH))
+    person = Person(index=len(pop.people), name=pop.names.chinese())
     if unionid:
         person.unionid = pop.ids.unionid()
     pop.people.append(person)

@@ -205,6 +205,8 @@ def _identities(pop: Population, crm: CrmPlan, ids: dict[int, str]) -> list[Trut
                 keys.append("email")
         if not keys:
             continue  # one account, or an order nothing ties to the person's accounts
+        if not {"phone", "email"} & set(keys):
+            customer = None  # their shop record shares no key with their accounts
         identities.append(
             TruthIdentity(
                 person=f"p{person.index:06d}",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import random
-import string
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from loaders.demo.config import (
@@ -29,15 +29,17 @@ from loaders.demo.config import (
 )
 from loaders.demo.ids import IdMaker
 from loaders.demo.words import (
+    EMPLOYEES,
     FIRST_NAMES_EN,
     GIVEN_ZH,
     LAST_NAMES_EN,
     NICK_PREFIX_ZH,
     NICK_SUFFIX_ZH,
+    SURNAME_SYLLABLES,
     SURNAMES_ZH,
 )
 
-__all__ = ["Account", "Community", "Person", "Population", "plan_population"]
+__all__ = ["Account", "Community", "Namer", "Person", "Population", "plan_population"]
 
 ROLES = ("advocate", "detractor", "influencer", "member")
 
@@ -98,6 +100,7 @@ class Population:
     communities: list[Community]
     people: list[Person]
     ids: IdMaker
+    names: Namer
     start_ms: int
     end_ms: int
     by_platform: dict[str, list[int]] = field(default_factory=dict)
@@ -132,67 +135,109 @@ def _activity(rng: random.Random, role: str) -> float:
     return factor * rng.lognormvariate(0.0, 0.25)
 
 
-class _Names:
-    """Unique handles per channel, in the channel's own style."""
+def _handle_key(handle: str) -> str:
+    """What makes handles look alike to a person (and to identity suggestions): letters
+    only, case folded; separators and digits do not tell people apart."""
+    return "".join(ch for ch in handle.casefold() if ch.isalpha())
+
+
+class Namer:
+    """Names and handles unique across the data set: no two unrelated people share a
+    name, and no two unrelated accounts have handles that differ only in case,
+    separators or digits, so the only look-alike accounts are the planted ones."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.taken: dict[str, set[str]] = {}
+        self.names: set[str] = set()
+        self.keys: set[str] = set()
+        self.handles: dict[str, set[str]] = {}  # per platform, case folded
 
-    def _unique(self, platform: str, wanted: str, limit: int) -> str:
-        taken = self.taken.setdefault(platform, set())
-        handle = wanted[:limit]
-        n = 1
-        while handle.lower() in taken:
-            n += 1
-            suffix = str(n)
-            handle = wanted[: limit - len(suffix)] + suffix
-        taken.add(handle.lower())
+    def _free(self, platform: str, handle: str) -> bool:
+        return handle.casefold() not in self.handles.get(platform, set())
+
+    def _take(self, platform: str, handle: str) -> str:
+        self.handles.setdefault(platform, set()).add(handle.casefold())
+        self.keys.add(_handle_key(handle))
         return handle
 
+    def reserve(self, names: Iterable[str]) -> None:
+        """Keep ``names`` (the brand's staff) from going to anyone else."""
+        self.names.update(names)
+
     def english(self) -> tuple[str, str, str]:
-        first, last = self.rng.choice(FIRST_NAMES_EN), self.rng.choice(LAST_NAMES_EN)
-        return first, last, f"{first} {last}"
+        """(first, last, full name), never a name already given; made-up surnames once
+        the common combinations run out."""
+        rng = self.rng
+        for attempt in range(1_000):
+            first = rng.choice(FIRST_NAMES_EN)
+            if attempt < 20:
+                last = rng.choice(LAST_NAMES_EN)
+            else:
+                heads, tails = SURNAME_SYLLABLES
+                last = rng.choice(heads) + rng.choice(tails)
+            full = f"{first} {last}"
+            if full not in self.names:
+                self.names.add(full)
+                return first, last, full
+        raise AssertionError("ran out of English names")
 
     def chinese(self) -> str:
-        return self.rng.choice(SURNAMES_ZH) + self.rng.choice(GIVEN_ZH)
+        rng = self.rng
+        while True:
+            given = rng.choice(GIVEN_ZH)
+            if rng.random() < 0.7:
+                given += rng.choice(GIVEN_ZH)
+            name = rng.choice(SURNAMES_ZH) + given
+            if name not in self.names:
+                self.names.add(name)
+                return name
 
     def handle(self, platform: str, first: str, last: str) -> str:
+        """A handle made from a (unique) name, in one of the usual styles."""
         rng = self.rng
-        style = rng.randrange(4)
-        digits = str(rng.randrange(1, 100)) if rng.random() < 0.6 else ""
-        if platform == "slack":
-            return self._unique(platform, f"{first.lower()}.{last.lower()}", 40)
-        wanted = (
-            f"{first.lower()}_{last.lower()}{digits}",
-            f"{first}{last}{digits}",
-            f"{first.lower()}{last[0].lower()}{digits}",
-            f"{last.lower()}_{first.lower()}{digits}",
-        )[style]
-        limit = 15 if platform == "twitter" else 20
-        return self._unique(platform, wanted, limit)
+        given = first
+        for attempt in range(50):
+            digits = str(rng.randrange(1, 100)) if rng.random() < 0.5 or attempt else ""
+            if platform == "slack":
+                wanted = f"{first.lower()}.{last.lower()}"
+            else:
+                wanted = (
+                    f"{given.lower()}_{last.lower()}{digits}",
+                    f"{given}{last}{digits}",
+                    f"{last.lower()}_{given.lower()}{digits}",
+                )[rng.randrange(3)]
+            wanted = wanted[: 15 if platform == "twitter" else 20]
+            if _handle_key(wanted) not in self.keys and self._free(platform, wanted):
+                return self._take(platform, wanted)
+        raise AssertionError(f"no free handle for {first} {last}")
 
     def weibo_nick(self, name_zh: str) -> str:
         rng = self.rng
-        wanted = rng.choice(
-            (
-                rng.choice(NICK_PREFIX_ZH) + name_zh[1:] + rng.choice(NICK_SUFFIX_ZH),
-                name_zh + rng.choice(NICK_SUFFIX_ZH),
-                rng.choice(NICK_PREFIX_ZH) + name_zh,
+        for _ in range(50):
+            wanted = rng.choice(
+                (
+                    rng.choice(NICK_PREFIX_ZH) + name_zh + rng.choice(NICK_SUFFIX_ZH),
+                    name_zh + rng.choice(NICK_SUFFIX_ZH),
+                    rng.choice(NICK_PREFIX_ZH) + name_zh,
+                )
             )
-        )
-        return self._unique("weibo", wanted, 24)
+            if _handle_key(wanted) not in self.keys and self._free("weibo", wanted):
+                return self._take("weibo", wanted)
+        raise AssertionError(f"no free Weibo nickname for {name_zh}")
 
-    def similar(self, platform: str, handle: str) -> str:
-        """A handle that looks like ``handle`` (case, separators, a digit changed)."""
-        rng = self.rng
-        variants = (
+    def twin(self, platform: str, handle: str) -> str:
+        """The same person's handle elsewhere: the same, or its case or separators changed."""
+        variants = [
+            handle,
             handle.replace("_", ""),
-            handle.replace("_", "-") if platform != "twitter" else handle.lower(),
-            handle + str(rng.randrange(1, 10)),
-            handle.capitalize(),
-        )
-        return self._unique(platform, rng.choice(variants), 24)
+            handle.replace("_", "-"),
+            handle[:1].swapcase() + handle[1:],
+        ]
+        self.rng.shuffle(variants)
+        for wanted in variants:
+            if self._free(platform, wanted):
+                return self._take(platform, wanted)
+        raise AssertionError(f"no free {platform} handle like {handle}")
 
 
 def _split(rng: random.Random, n: int, parts: int) -> list[int]:
@@ -208,9 +253,16 @@ def plan_population(scale: Scale, seed: int, end_ms: int) -> Population:
     """Plan every account, community and person of the data set."""
     rng = random.Random(f"scrm-demo-population-{seed}")
     ids = IdMaker(random.Random(f"scrm-demo-ids-{seed}"))
-    names = _Names(rng)
+    names = Namer(rng)
+    names.reserve(name for _, name in EMPLOYEES)
     pop = Population(
-        accounts=[], communities=[], people=[], ids=ids, start_ms=end_ms - YEAR_MS, end_ms=end_ms
+        accounts=[],
+        communities=[],
+        people=[],
+        ids=ids,
+        names=names,
+        start_ms=end_ms - YEAR_MS,
+        end_ms=end_ms,
     )
     theme_turn = 0
     for platform in SOCIAL_PLATFORMS:
@@ -277,7 +329,7 @@ def _new_community(
 
 def _new_social_account(
     pop: Population,
-    names: _Names,
+    names: Namer,
     rng: random.Random,
     platform: str,
     community: Community,
@@ -317,7 +369,7 @@ def _new_social_account(
     return account
 
 
-def _plant_similar_handles(pop: Population, names: _Names, rng: random.Random, pairs: int) -> None:
+def _plant_similar_handles(pop: Population, names: Namer, rng: random.Random, pairs: int) -> None:
     """Give some Weibo accounts to Twitter people, under a handle like their Twitter one."""
     twitter = [a for a in pop.platform_accounts("twitter") if a.role == "member"]
     weibo = [a for a in pop.platform_accounts("weibo") if a.role == "member"]
@@ -325,7 +377,8 @@ def _plant_similar_handles(pop: Population, names: _Names, rng: random.Random, p
     twitter.sort(key=lambda a: (a.lang != "zh", rng.random()))
     rng.shuffle(weibo)
     for tw, wb in zip(twitter[:pairs], weibo[:pairs], strict=False):
-        wb.handle = names.similar("weibo", tw.handle)
+        names.handles["weibo"].discard(wb.handle.casefold())
+        wb.handle = names.twin("weibo", tw.handle)
         wb.name = tw.name
         old = pop.people[wb.person]
         old.accounts.remove(wb.index)
@@ -341,7 +394,3 @@ def _give_slack_emails(pop: Population, rng: random.Random) -> None:
         person = pop.people[account.person]
         local = account.handle.replace("_", ".").lower()
         person.email = f"{local}{rng.randrange(10, 99)}@{rng.choice(domains)}"
-
-
-def random_token(rng: random.Random, n: int, alphabet: str = string.ascii_letters) -> str:
-    return "".join(rng.choice(alphabet) for _ in range(n))

@@ -88,6 +88,7 @@ class _WeCom:
 
     def follow_info(self, follow: FollowUser) -> dict[str, Any]:
         info: dict[str, Any] = {
+            "userid": self.crm.employees[follow.employee].userid,
             "remark": follow.remark,
             "description": follow.description,
             "createtime": follow.createtime,
@@ -200,7 +201,7 @@ def write_wechat_work(out: Path, root: Path, pop: Population, crm: CrmPlan) -> C
                 member["invitor"] = {"userid": crm.employees[invitor].userid}
             member.update({"group_nickname": "", "name": account.name})
             members.append(member)
-        members_total += len(group.members)
+        members_total += len(members)
         path = out / f"groupchat_get-{group.chat_id}.json"
         write_json(
             path,
@@ -226,8 +227,11 @@ def write_wechat_work(out: Path, root: Path, pop: Population, crm: CrmPlan) -> C
     counts["contacts"] = len(crm.contacts)
     counts["group_only_members"] = counts["accounts"] - counts["contacts"]
     counts["groups"] = len(crm.groups)
-    counts["memberships"] = members_total
-    counts["employees"] = len(crm.employees)
+    counts["memberships"] = members_total  # external members and staff, all groups
+    staff = {f.employee for c in crm.contacts for f in c.follow}
+    staff |= {e for g in crm.groups for e in g.employees}
+    counts["employees"] = len(staff)
+    counts["staff_links"] = sum(len(c.follow) for c in crm.contacts)  # follow_user entries
     counts["unionids"] = sum(
         1 for i in pop.by_platform.get("wechat", []) if pop.people[pop.accounts[i].person].unionid
     )

@@ -68,7 +68,7 @@ class _Weibo:
             "id": int(uid),
             "idstr": uid,
             "screen_name": account.handle,
-            "name": account.handle,
+            "name": account.name,
             "province": province,
             "city": city_code,
             "location": city,

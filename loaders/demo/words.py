@@ -9,12 +9,14 @@ Neutral templates carry no sentiment words at all.
 from __future__ import annotations
 
 __all__ = [
+    "EMPLOYEES",
     "FIRST_NAMES_EN",
     "GIVEN_ZH",
     "LAST_NAMES_EN",
     "NICK_PREFIX_ZH",
     "NICK_SUFFIX_ZH",
     "SURNAMES_ZH",
+    "SURNAME_SYLLABLES",
     "TEMPLATES",
 ]
 
@@ -25,6 +27,9 @@ FIRST_NAMES_EN: tuple[str, ...] = (
     "Clara", "Miles", "Ivy", "Elliot", "Aria", "Declan", "Leah", "Rowan", "Stella", "Simon",
     "Priya", "Arjun", "Kenji", "Yuki", "Mei", "Wei", "Jun", "Hana", "Diego", "Lucia",
     "Sofia", "Mateo", "Amara", "Kofi", "Nadia", "Omar", "Freya", "Oscar", "Alice", "Hugo",
+    "Iris", "Jasper", "Lena", "Marcus", "Naomi", "Peter", "Quinn", "Rosa", "Tara", "Victor",
+    "Wendy", "Xavier", "Yara", "Zane", "Bianca", "Colin", "Dana", "Erik", "Fiona", "Gavin",
+    "Holly", "Ian", "Jade", "Kai", "Laura", "Milo", "Nina", "Paolo", "Rhea", "Sean",
 )  # fmt: skip
 LAST_NAMES_EN: tuple[str, ...] = (
     "Chen", "Smith", "Nguyen", "Garcia", "Brown", "Wong", "Taylor", "Lee", "Wilson", "Patel",
@@ -32,15 +37,34 @@ LAST_NAMES_EN: tuple[str, ...] = (
     "Turner", "Reid", "Lopez", "Kim", "Park", "Tan", "Singh", "Cooper", "Hayes", "Fisher",
     "Ward", "Brooks", "Foster", "Bennett", "Grant", "Shaw", "Zhang", "Liu", "Ng", "Ito",
     "Sato", "Rossi", "Weber", "Novak", "Silva", "Costa", "Moreau", "Dubois", "Okafor", "Mensah",
+    "Adams", "Baker", "Carter", "Doyle", "Ellis", "Flynn", "Gordon", "Harper", "Irwin", "Jensen",
+    "Knight", "Lambert", "Morgan", "Nolan", "Owens", "Pearce", "Quinn", "Russo", "Stone", "Tucker",
+    "Vargas", "Wells", "Yates", "Zimmer", "Barros", "Castro", "Duarte", "Fuchs", "Haas", "Kraus",
 )  # fmt: skip
 SURNAMES_ZH: tuple[str, ...] = (
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡",
     "郭", "何", "林", "罗", "高", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹",
+    "彭", "曾", "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡", "余", "杜", "叶", "程", "苏",
+    "魏", "吕", "丁", "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆", "汪", "范", "金",
 )  # fmt: skip
 GIVEN_ZH: tuple[str, ...] = (
     "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛",
-    "明", "超", "秀英", "霞", "平", "刚", "桂英", "晓", "雪", "婷", "宇", "浩", "欣", "悦", "琳",
-    "子涵", "梓萱", "一诺", "思远", "雨桐", "佳怡", "俊杰", "嘉欣", "浩然", "诗涵",
+    "明", "超", "英", "霞", "平", "刚", "晓", "雪", "婷", "宇", "浩", "欣", "悦", "琳", "涵",
+    "萱", "诺", "思", "远", "桐", "佳", "怡", "俊", "嘉", "然", "诗", "晨", "阳", "梓", "睿",
+    "轩", "子", "一", "可", "心", "雨", "安", "宁", "凯", "文", "博", "彤", "瑶", "铭", "哲",
+)  # fmt: skip
+# Syllables for more surnames once the common ones are used up (the bench size).
+SURNAME_SYLLABLES: tuple[tuple[str, ...], tuple[str, ...]] = (
+    ("Al", "Bel", "Cor", "Dal", "Es", "Fen", "Gar", "Hol", "Is", "Kor", "Lan", "Mar", "Nor",
+     "Or", "Pen", "Ros", "Sal", "Tor", "Val", "Wen"),
+    ("ard", "berg", "by", "den", "field", "ford", "gate", "ham", "ley", "ling", "more", "ner",
+     "ridge", "sen", "ston", "ton", "vale", "well", "wick", "worth"),
+)  # fmt: skip
+# The brand's staff on WeChat Work (userid, name).
+EMPLOYEES: tuple[tuple[str, str], ...] = (
+    ("zhangwei", "张伟"), ("lina", "李娜"), ("wangfang", "王芳"), ("liuyang", "刘洋"),
+    ("chenjie", "陈杰"), ("yangmin", "杨敏"), ("zhaolei", "赵磊"), ("huangjing", "黄静"),
+    ("zhouqiang", "周强"), ("wuxia", "吴霞"), ("xuting", "徐婷"), ("sunhao", "孙浩"),
 )  # fmt: skip
 NICK_PREFIX_ZH: tuple[str, ...] = (
     "爱喝茶的", "咖啡控", "奶茶星人", "早起的", "治愈系", "小", "阿", "茶友", "周末", "城市",

@@ -12,7 +12,11 @@ from pathlib import Path
 
 import igraph as ig
 import pytest
+from typer.testing import CliRunner
 
+from cli.main import app
+from graph import EmbeddedEngine, GraphStore
+from graph.cypher import Statement
 from graph.model import Brand, Record
 from loaders.base import LoadOptions, Reject, Source
 from loaders.brands import BrandMatcher
@@ -307,10 +311,103 @@ def test_cli_writes_a_set(tmp_path: Path) -> None:
     here = tmp_path / "here"
     generate(here, size="small", seed=42, factor=0.03)
     assert digests(here) == digests(out)
+
+
+def test_cli_refuses_a_busy_directory_and_explains_itself(tmp_path: Path) -> None:
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "x.txt").write_text("x")
-    refused = run_scrm("demo", "generate", "--out", str(tmp_path / "busy"), env=env)
-    assert refused.returncode == 1
+    runner = CliRunner()
+    refused = runner.invoke(app, ["demo", "generate", "--out", str(tmp_path / "busy")])
+    assert refused.exit_code == 1
     assert "not empty and not an earlier demo data set" in refused.stderr
-    helped = run_scrm("demo", "generate", "--help", env=env)
-    assert helped.returncode == 0 and "--size" in helped.stdout
+    bad = runner.invoke(app, ["demo", "generate", "--out", str(tmp_path / "x"), "--size", "huge"])
+    assert bad.exit_code == 2 and not (tmp_path / "x").exists()
+    helped = runner.invoke(app, ["demo", "generate", "--help"])
+    assert helped.exit_code == 0
+    assert all(option in helped.stdout for option in ("--size", "--out", "--seed", "--scale"))
+
+
+CUSTOMER_OF = Statement(
+    "test.demo.customer_of",
+    "MATCH (c:Customer)-[:HAS_ACCOUNT]->(a:Account) WHERE a.id IN $ids "
+    "RETURN a.id AS account, c.id AS customer",
+)
+ORDER_OWNER = Statement(
+    "test.demo.order_owner",
+    "MATCH (c:Customer)-[:PLACED]->(o:Order) WHERE o.id IN $ids "
+    "RETURN o.id AS order_id, c.id AS customer",
+)
+VOICE_SENTIMENT = Statement(
+    "test.demo.voice_sentiment",
+    "MATCH (a:Account)-[:POSTED]->(:Post)-[r:ABOUT]->(b:Brand) WHERE a.id IN $ids "
+    "RETURN a.id AS account, b.id AS brand, avg(r.sentiment) AS sentiment",
+)
+
+
+async def test_scrm_load_all_loads_everything(
+    falkordb_store: GraphStore, engine: EmbeddedEngine, graph_name: str, tmp_path: Path
+) -> None:
+    """Generate, `scrm load all DIR`: nothing rejected, the graph holds what truth.json
+    says, identities resolve as planted and enrichment reads the voices as planted."""
+    out = tmp_path / "demo"
+    truth = generate(out, size="small", seed=11, factor=0.3)
+    env = scrm_env(engine.data_dir, SCRM_GRAPH_NAME=graph_name)
+    result = run_scrm("load", "all", str(out), "--json", env=env, timeout=600)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["rejected"], summary["rejects_file"]) == (0, None)
+
+    counts = truth.counts
+    stats = await falkordb_store.stats()
+
+    def social(key: str) -> int:
+        return sum(counts[p][key] for p in SOCIAL)
+
+    shop, wecom = counts["shopify"], counts["wechat-work"]
+    accounts = counts["total"]["accounts"] + shop["customers"] + wecom["employees"]
+    assert stats.nodes["Account"] == accounts  # shop customers and staff are accounts too
+    assert stats.nodes["Post"] == social("posts") == counts["total"]["posts"]
+    assert stats.nodes["Order"] == shop["orders"]
+    assert stats.nodes["Brand"] == len(truth.brands)
+    channels = [c for c in truth.communities if c.community] + truth.wechat_groups
+    assert stats.nodes["Community"] == len(channels)
+    relationships = stats.relationships
+    assert relationships["REPLY_TO"] == social("replies")
+    assert relationships["SHARE_OF"] == social("shares")
+    assert relationships["QUOTE_OF"] == social("quotes")
+    assert relationships["LIKED"] == social("likes")
+    assert relationships["REPLIED"] == social("replied_pairs")
+    assert relationships["SHARED"] == social("shared_pairs")
+    assert relationships["QUOTED"] == social("quoted_pairs")
+    assert relationships["ABOUT"] == social("about_brand")
+    assert relationships["PLACED"] == shop["orders"]
+    assert relationships["FOLLOWS"] == counts["twitter"]["follows"] + 2 * wecom["staff_links"]
+    assert relationships["MEMBER_OF"] == counts["slack"]["memberships"] + wecom["memberships"]
+    assert relationships["MENTIONS"] >= counts["twitter"]["mentions"] + counts["slack"]["mentions"]
+
+    ids = [a for i in truth.identities for a in [*i.accounts, i.shop_customer] if a]
+    customer = {
+        r["account"]: r["customer"] for r in await falkordb_store.read(CUSTOMER_OF, {"ids": ids})
+    }
+    orders = [o for i in truth.identities for o in i.orders]
+    owner = {
+        r["order_id"]: r["customer"]
+        for r in await falkordb_store.read(ORDER_OWNER, {"ids": orders})
+    }
+    for identity in truth.identities:
+        held = {customer.get(a) for a in identity.accounts}
+        if identity.match == "strong":
+            if identity.shop_customer:
+                held.add(customer.get(identity.shop_customer))
+            held |= {owner.get(o) for o in identity.orders}
+            assert len(held) == 1 and None not in held, identity  # one Customer holds it all
+        else:
+            assert len(held) == len(identity.accounts) or held == {None}, identity  # suggested
+
+    voices = [v.account for v in truth.advocates + truth.detractors]
+    rows = await falkordb_store.read(VOICE_SENTIMENT, {"ids": voices})
+    scored = {(r["account"], r["brand"]): r["sentiment"] for r in rows}
+    for voice in truth.advocates:
+        assert scored[(voice.account, voice.brand)] > 0.3, voice
+    for voice in truth.detractors:
+        assert scored[(voice.account, voice.brand)] < -0.3, voice
