@@ -207,7 +207,7 @@ def write_slack(out: Path, root: Path, pop: Population, plan: ChannelPlan) -> Ch
     counts = result.counts
     counts["accounts"] = len(accounts)
     counts["channels"] = len(channels)
-    counts["memberships"] = sum(len(c["members"]) for c in channels)
+    counts["memberships"] = sum(len(c.members) for c in communities)
     counts.update(engagement_counts(plan))
     counts["mentions"] = counts["planted_mentions"]
     counts["about_brand"] = sum(1 for i in range(len(plan)) if plan.brand[i] >= 0)
