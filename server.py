@@ -10,6 +10,8 @@ Routes: ``/graphql`` (GET/POST per GraphQL over HTTP, GraphiQL for a browser,
 graphql-transport-ws subscriptions), ``POST /ingest/{connector}``,
 ``/healthz``, ``/readyz``, ``/metrics``.  Every route but the health checks
 needs an API key once one exists (or always, when bound beyond loopback).
+The web explorer (``web/dist``, static files) is served at ``/``; it reaches
+the data only through ``/graphql``.
 """
 
 from __future__ import annotations
@@ -20,13 +22,15 @@ import dataclasses
 import logging
 import signal
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -228,8 +232,31 @@ def create_app(
             Route("/ingest/{connector}", ingest, methods=["POST"]),
         ]
     )
+    app.router.routes.append(_explorer())  # last: every other route comes first
     app.add_middleware(_CountResponses, metrics=shared.metrics)
     return app
+
+
+# --- the web explorer: web/dist, built by `make run` and `make test` ----------------------
+
+EXPLORER_DIR = Path(__file__).resolve().parent / "web" / "dist"
+
+
+def _explorer() -> Mount:
+    """The explorer's production build as static files at ``/``; when it is not built,
+    ``/`` says how to build it."""
+    if (EXPLORER_DIR / "index.html").is_file():
+        return Mount("/", app=StaticFiles(directory=EXPLORER_DIR, html=True), name="explorer")
+    return Mount("/", routes=[Route("/", _explorer_missing, methods=["GET"])], name="explorer")
+
+
+async def _explorer_missing(request: Request) -> Response:
+    return HTMLResponse(
+        "<!doctype html><title>scrm-graph</title><h1>The web explorer is not built</h1>"
+        "<p>Build it with <code>make run</code> (or <code>cd web &amp;&amp; npm ci &amp;&amp; "
+        "npm run build</code>). The API is at <a href='/graphql'>/graphql</a>.</p>",
+        status_code=404,
+    )
 
 
 async def _graphql_http(api: _Api, request: Request) -> Response:
@@ -252,8 +279,11 @@ async def _graphql_http(api: _Api, request: Request) -> Response:
             cached_as = api.responses.key(
                 principal, query, graphql_request.operation_name, graphql_request.variables
             )
-            version = await graph_version(api.graph)
-            kept = api.responses.get(version, cached_as)
+            try:
+                version = await graph_version(api.graph)
+            except ScrmError:  # the database is down: execute, and say so in the errors
+                cached_as = None
+            kept = api.responses.get(version, cached_as) if cached_as is not None else None
             if kept is not None:
                 api.metrics.cached.inc()
                 return Response(kept, media_type=media)
