@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint typecheck clean help
+.PHONY: run test install lint typecheck clean help explorer browser-deps
 
 help:
 	@echo "make run    - set up, then serve the API on http://$(HOST):$(PORT)"
@@ -30,7 +30,27 @@ tools/cypher-lint/node_modules/.installed: tools/cypher-lint/package-lock.json
 
 install: $(VENV)/.installed
 
-run: install
+# --- the web explorer (web/): npm ci from the committed lockfile, then a production build
+# into web/dist, which `scrm serve` serves at /.  Rebuilt when a source changes.
+EXPLORER_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+
+web/node_modules/.installed: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+web/dist/index.html: web/node_modules/.installed $(EXPLORER_SOURCES)
+	cd web && npm run --silent build
+
+explorer: web/dist/index.html
+
+# Headless Chromium and CJK fonts for the browser tests (Debian packages), when missing.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! { command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; }; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
+# ---
+
+run: install explorer
 	$(BIN)/scrm serve --host $(HOST) --port $(PORT)
 
 lint: install
@@ -39,8 +59,8 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test: install tools/cypher-lint/node_modules/.installed lint typecheck
+test: install tools/cypher-lint/node_modules/.installed explorer browser-deps lint typecheck
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info tools/cypher-lint/node_modules
+	rm -rf $(VENV) build *.egg-info tools/cypher-lint/node_modules web/node_modules web/dist
