@@ -2,9 +2,13 @@
 
 Usage (from the checkout, with the virtualenv)::
 
-    .venv/bin/python bench/paths.py --synthetic             # build a bench-sized graph first
-    .venv/bin/python bench/paths.py --graph scrm --brand B  # a graph already loaded
+    .venv/bin/python bench/paths.py --synthetic                  # build a bench-sized graph
+    .venv/bin/python bench/paths.py --data-dir D --graph G --brand B   # a graph already loaded
     .venv/bin/python bench/paths.py --synthetic --json-out paths.json
+
+The bench data set itself: ``scrm demo generate --size bench --out DIR``, then
+``SCRM_DATA_DIR=D SCRM_GRAPH_NAME=G scrm load all DIR``; its brands are in
+``DIR/brands.json``.
 
 The synthetic graph has the bench set's shape (100k accounts, 1M interactions
 folded into ENGAGED, communities, a brand whose advocates draw engagement on
@@ -300,7 +304,8 @@ def _table(report: dict[str, Any]) -> str:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--synthetic", action="store_true", help="build a bench-sized graph")
-    parser.add_argument("--graph", help="use this already loaded graph (SCRM_* settings)")
+    parser.add_argument("--graph", help="use this already loaded graph (kept)")
+    parser.add_argument("--data-dir", type=Path, help="the embedded engine's data dir of --graph")
     parser.add_argument("--brand", default="acme")
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--interactions", type=int, default=1_000_000)
@@ -346,6 +351,8 @@ async def main() -> None:
                 engine.stop()
     else:
         settings = GraphSettings.from_env().with_graph(args.graph)
+        if args.data_dir is not None:
+            settings = GraphSettings(data_dir=args.data_dir.resolve(), graph=args.graph)
         engine = embedded_engine(settings)
         if engine is not None:
             await engine.ensure_running_async()
