@@ -1,13 +1,14 @@
 """The load pipeline: sources -> connector -> identity -> enrichment -> writer, in batches.
 
-:func:`load` expands paths into sources, parses them with a connector in a
-worker thread (so parsing the next batch overlaps the database writing this
-one), and passes each batch of records through the stages - identity
+:func:`load` expands paths into sources and parses them with a connector in a
+worker thread; each batch of records goes through the stages - identity
 resolution (:mod:`loaders.identity`) then enrichment (:mod:`loaders.enrich`) -
-into the :class:`~loaders.writer.GraphWriter`.  Bad records go to a
-:class:`~loaders.rejects.RejectSink` with their reasons; the summary counts
-records read, rows written per label and relationship type, and rejects.
-ENGAGED is brought current once, at the end (:meth:`GraphWriter.flush`).
+and the :class:`~loaders.writer.GraphWriter`'s preparation while the previous
+batch is being written, so Python and the database work side by side.  Bad
+records go to a :class:`~loaders.rejects.RejectSink` with their reasons; the
+summary counts records read (what the connector produced, rejects included),
+records written per label and relationship type, and rejects.  ENGAGED is
+brought current once, at the end (:meth:`GraphWriter.flush`).
 """
 
 from __future__ import annotations
@@ -31,9 +32,11 @@ from loaders.stages import Stage, default_stages
 from loaders.writer import GraphWriter, PreparedBatch
 
 __all__ = [
+    "DEFAULT_BATCH_SIZE",
     "LoadError",
     "LoadProgress",
     "LoadSummary",
+    "ProgressCallback",
     "expand_sources",
     "load",
     "load_payload",
@@ -92,7 +95,7 @@ class LoadProgress:
     bytes_total: int
     read: int
     rejected: int
-    written: int  # rows written so far, all labels and types
+    written: int  # records written so far, all labels and types
 
 
 ProgressCallback = Callable[[LoadProgress], None]
