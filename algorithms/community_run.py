@@ -21,26 +21,35 @@ from algorithms.communities import Partition, communities
 from algorithms.influence import influence
 from algorithms.models import ClusterSummary, CommunityParams, CommunityRun, HashtagCount
 from algorithms.projection import FloatArray, Projection, project
+from algorithms.projection_queries import unpack
 from graph.cypher import Statement
 from graph.store import GraphStore, Params
 from graph.version import graph_version
 
 __all__ = ["run_communities"]
 
-_WINDOW = (
-    "($platform IS NULL OR a.platform = $platform) "
-    "AND ($since IS NULL OR p.created_at >= $since) AND ($until IS NULL OR p.created_at < $until)"
+# Hashtag counts per account, one row per hashtag: the FalkorDB text packs the
+# (account ref, count) pairs into one string, as the projection reads do.
+_TAGGED = (
+    "MATCH (a:Account)-[:POSTED]->(p) "
+    "WHERE ($platform IS NULL OR a.platform = $platform) "
+    "AND ($since IS NULL OR p.created_at >= $since) AND ($until IS NULL OR p.created_at < $until) "
+    "WITH h, id(a) AS a, count(*) AS n"
 )
 HASHTAGS = Statement(
     "communities.hashtags",
-    "MATCH (a:Account)-[:POSTED]->(p:Post)-[:TAGGED]->(h:Hashtag) "
-    f"WHERE {_WINDOW} RETURN a.id AS account, h.id AS tag, count(*) AS n",
+    f"MATCH (p:Post)-[:TAGGED]->(h:Hashtag) {_TAGGED} RETURN h.id AS tag, collect([a, n]) AS rows",
+    falkordb=f"MATCH (p:Post)-[:TAGGED]->(h:Hashtag) {_TAGGED} "
+    "RETURN h.id AS tag, string.join(collect(toString(a) + ' ' + toString(n)), ' ') AS rows",
 )
 BRAND_HASHTAGS = Statement(
     "communities.brand_hashtags",
-    "MATCH (:Brand {id: $brand})<-[:ABOUT]-(p:Post)-[:TAGGED]->(h:Hashtag) "
-    f"MATCH (a:Account)-[:POSTED]->(p) WHERE {_WINDOW} "
-    "RETURN a.id AS account, h.id AS tag, count(*) AS n",
+    "MATCH (b:Brand {id: $brand}) WITH b "
+    f"MATCH (b)<-[:ABOUT]-(p:Post)-[:TAGGED]->(h:Hashtag) {_TAGGED} "
+    "RETURN h.id AS tag, collect([a, n]) AS rows",
+    falkordb="MATCH (b:Brand {id: $brand}) WITH b "
+    f"MATCH (b)<-[:ABOUT]-(p:Post)-[:TAGGED]->(h:Hashtag) {_TAGGED} "
+    "RETURN h.id AS tag, string.join(collect(toString(a) + ' ' + toString(n)), ' ') AS rows",
 )
 CREATE_CLUSTERS = Statement(
     "communities.create_clusters",
@@ -166,13 +175,14 @@ async def _hashtags(
         rows = await store.read(HASHTAGS, args)
     else:
         rows = await store.read(BRAND_HASHTAGS, {**args, "brand": params.brand})
-    node_of = {a: node for node, accounts in enumerate(projection.accounts) for a in accounts}
+    node_of = projection.account_refs
     tags: dict[int, dict[str, int]] = defaultdict(dict)
     for row in rows:
-        node = node_of.get(str(row["account"]))
-        if node is not None:
-            tag = str(row["tag"])
-            tags[node][tag] = tags[node].get(tag, 0) + int(row["n"])
+        tag = str(row["tag"])
+        for ref, n in unpack(row["rows"], 2).tolist():
+            node = node_of.get(ref)
+            if node is not None:
+                tags[node][tag] = tags[node].get(tag, 0) + n
     return tags
 
 

@@ -106,6 +106,9 @@ class Projection:
     version: int
     params: ProjectionParams
     detail: bool = True
+    # The engine's ref (internal id) of each account in the projection -> its node;
+    # valid for this graph version, for reads that answer by ref.
+    account_refs: dict[int, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
     @property

@@ -246,7 +246,10 @@ def _nodes(
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(rated > 0, total / np.maximum(rated, 1), np.nan)
     return {
-        "accounts": [tuple(sorted(m)) for m in members],
+        "account_refs": dict(
+            zip(accounts.refs[inside].tolist(), account_node[inside].tolist(), strict=True)
+        ),
+        "accounts": [tuple(sorted(m)) if len(m) > 1 else tuple(m) for m in members],
         "platforms": [tuple(sorted(p)) for p in platforms],
         "followers": followers,
         "sentiment": mean,

@@ -46,6 +46,7 @@ __all__ = [
     "read_identities",
     "read_interactions",
     "read_sentiment",
+    "unpack",
 ]
 
 LongArray = npt.NDArray[np.int64]
@@ -138,7 +139,8 @@ ENGAGED_DETAIL = _statement(
 )
 ENGAGED_PAIRS = Statement(
     "projection.engaged_pairs",
-    "UNWIND $pairs AS pair MATCH (u)-[e:ENGAGED]->(v) WHERE id(u) = pair[0] AND id(v) = pair[1] "
+    "UNWIND $pairs AS pair WITH pair[0] AS a, pair[1] AS b "
+    "MATCH (u) WHERE id(u) = a MATCH (u)-[e:ENGAGED]->(v) WHERE id(v) = b "
     "RETURN id(u) AS u, id(v) AS v, e.replies AS replies, e.shares AS shares, "
     "e.quotes AS quotes, e.likes AS likes, e.mentions AS mentions",
 )
@@ -174,7 +176,7 @@ _MENTION_GROUP = (
 )
 MENTIONS = _statement(
     "projection.mentions",
-    f"MATCH (u:Account) WHERE {_PAGE} "
+    f"MATCH (u:Account) WHERE {_PAGE} WITH u "
     "MATCH (u)-[:POSTED]->(p:Post)-[m:MENTIONS]->(v:Account) "
     f"WHERE {_BOTH_ON_PLATFORM} AND {_POST_IN_WINDOW} {_MENTION_GROUP}",
     *_INTERACTION_TUPLE,
@@ -283,7 +285,7 @@ async def read_accounts(store: GraphStore, *, platform: str | None) -> AccountTa
         for row in rows:
             ids.extend(str(i) for i in row["ids"])
             platforms.extend(str(p) for p in row["platforms"])
-            tables.append(_unpack(row["rows"], 2))
+            tables.append(unpack(row["rows"], 2))
     table = np.concatenate(tables) if tables else np.zeros((0, 2), dtype=np.int64)
     return AccountTable(table[:, 0].copy(), ids, platforms, table[:, 1].copy())
 
@@ -396,13 +398,13 @@ def _scaled(nano: LongArray) -> FloatArray:
 
 
 def _stack(pages: Sequence[Sequence[Mapping[str, Any]]], width: int) -> LongArray:
-    parts = [_unpack(row["rows"], width) for rows in pages for row in rows]
+    parts = [unpack(row["rows"], width) for rows in pages for row in rows]
     if not parts:
         return np.zeros((0, width), dtype=np.int64)
     return np.concatenate(parts)
 
 
-def _unpack(value: object, width: int) -> LongArray:
+def unpack(value: object, width: int) -> LongArray:
     """A packed answer (a string of integers, or a list of integer tuples) as rows × width."""
     if isinstance(value, str):
         flat = np.fromstring(value, dtype=np.int64, sep=" ")

@@ -18,13 +18,15 @@ __all__ = ["engagement_received"]
 
 _SUMS = ", ".join(f"sum(coalesce(e.{c}, 0)) AS {c}" for c in ENGAGEMENT_COLUMNS)
 # row = [account id, its customer's id or null]; engagement from the customer's
-# own other accounts is not engagement received.
+# own other accounts is not engagement received.  ``WITH ... v`` pins the plan to
+# the id index: with a pattern predicate instead, FalkorDB scans every account.
 RECEIVED = Statement(
     "influence.received",
-    "UNWIND $rows AS row MATCH (v:Account {id: row[0]})<-[e:ENGAGED]-(u:Account) "
-    "WHERE ($platform IS NULL OR (u.platform = $platform AND v.platform = $platform)) "
-    "AND (row[1] IS NULL OR NOT (u)<-[:HAS_ACCOUNT]-(:Customer {id: row[1]})) "
-    f"RETURN row[0] AS account, {_SUMS}",
+    "UNWIND $rows AS row MATCH (v:Account {id: row[0]}) WITH row[1] AS customer, v "
+    "MATCH (v)<-[e:ENGAGED]-(u:Account) "
+    "WHERE $platform IS NULL OR (u.platform = $platform AND v.platform = $platform) "
+    "OPTIONAL MATCH (c:Customer {id: customer})-[:HAS_ACCOUNT]->(u) "
+    f"WITH v, e, c WHERE c IS NULL RETURN v.id AS account, {_SUMS}",
 )
 
 
