@@ -173,8 +173,9 @@ class Namer:
             if attempt < 20:
                 last = rng.choice(LAST_NAMES_EN)
             else:
-                heads, tails = SURNAME_SYLLABLES
-                last = rng.choice(heads) + rng.choice(tails)
+                heads, middles, tails = SURNAME_SYLLABLES
+                middle = rng.choice(middles) if rng.random() < 0.7 else ""
+                last = rng.choice(heads) + middle + rng.choice(tails)
             full = f"{first} {last}"
             if full not in self.names:
                 self.names.add(full)
@@ -335,12 +336,12 @@ def _new_social_account(
     community: Community,
     role: str,
 ) -> Account:
-    first, last, full = names.english()
     lang = community.lang
     if platform == "weibo":
         display = names.chinese()
         handle = names.weibo_nick(display)
     else:
+        first, last, full = names.english()
         handle = names.handle(platform, first, last)
         display = names.chinese() if lang == "zh" and rng.random() < 0.5 else full
     created = pop.end_ms - int(_log_uniform(rng, 60, 15 * 365) * DAY_MS)

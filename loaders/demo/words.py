@@ -53,10 +53,12 @@ GIVEN_ZH: tuple[str, ...] = (
     "萱", "诺", "思", "远", "桐", "佳", "怡", "俊", "嘉", "然", "诗", "晨", "阳", "梓", "睿",
     "轩", "子", "一", "可", "心", "雨", "安", "宁", "凯", "文", "博", "彤", "瑶", "铭", "哲",
 )  # fmt: skip
-# Syllables for more surnames once the common ones are used up (the bench size).
-SURNAME_SYLLABLES: tuple[tuple[str, ...], tuple[str, ...]] = (
+# Syllables for more surnames once the common ones are used up (the bench size):
+# head + tail, or head + middle + tail.
+SURNAME_SYLLABLES: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = (
     ("Al", "Bel", "Cor", "Dal", "Es", "Fen", "Gar", "Hol", "Is", "Kor", "Lan", "Mar", "Nor",
      "Or", "Pen", "Ros", "Sal", "Tor", "Val", "Wen"),
+    ("a", "e", "i", "o", "an", "en", "er", "in", "ol", "ur"),
     ("ard", "berg", "by", "den", "field", "ford", "gate", "ham", "ley", "ling", "more", "ner",
      "ridge", "sen", "ston", "ton", "vale", "well", "wick", "worth"),
 )  # fmt: skip
