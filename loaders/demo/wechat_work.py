@@ -86,42 +86,34 @@ class _WeCom:
             "qr_scene_str": "",
         }
 
-    def follow_info(self, follow: FollowUser) -> dict[str, Any]:
-        info: dict[str, Any] = {
-            "userid": self.crm.employees[follow.employee].userid,
+    def follow(self, follow: FollowUser, *, named_tags: bool) -> dict[str, Any]:
+        """An employee's record of a contact: ``follow_user`` of externalcontact/get
+        (tags with names) or ``follow_info`` of batch/get_by_user (tag ids only)."""
+        userid = self.crm.employees[follow.employee].userid
+        record: dict[str, Any] = {
+            "userid": userid,
             "remark": follow.remark,
             "description": follow.description,
             "createtime": follow.createtime,
-            "tag_id": [self.tag_ids[t] for t in follow.tags],
-            "remark_mobiles": follow.mobiles,
-            "oper_userid": self.crm.employees[follow.employee].userid,
-            "add_way": follow.add_way,
         }
-        if follow.state:
-            info["state"] = follow.state
-        return info
-
-    def follow_user(self, follow: FollowUser) -> dict[str, Any]:
-        user: dict[str, Any] = {
-            "userid": self.crm.employees[follow.employee].userid,
-            "remark": follow.remark,
-            "description": follow.description,
-            "createtime": follow.createtime,
-            "tags": [
+        if named_tags:
+            record["tags"] = [
                 {"group_name": g, "tag_name": n, "tag_id": self.tag_ids[(g, n)], "type": 1}
                 for g, n in follow.tags
-            ],
-            "remark_mobiles": follow.mobiles,
-            "add_way": follow.add_way,
-            "oper_userid": self.crm.employees[follow.employee].userid,
-        }
+            ]
+        else:
+            record["tag_id"] = [self.tag_ids[t] for t in follow.tags]
+        record.update(
+            {"remark_mobiles": follow.mobiles, "oper_userid": userid, "add_way": follow.add_way}
+        )
         if follow.state:
-            user["state"] = follow.state
-        return user
+            record["state"] = follow.state
+        return record
 
 
 def write_wechat_work(out: Path, root: Path, pop: Population, crm: CrmPlan) -> ChannelOutput:
-    """Write contacts (batch and single responses), the tag list and group chats."""
+    """Write contacts (single and batch responses), Official Account followers and group
+    chats."""
     out.mkdir(parents=True, exist_ok=True)
     wc = _WeCom(pop, crm)
     result = ChannelOutput("wechat-work")
@@ -139,7 +131,7 @@ def write_wechat_work(out: Path, root: Path, pop: Population, crm: CrmPlan) -> C
                     "errcode": 0,
                     "errmsg": "ok",
                     "external_contact": wc.external_contact(contact),
-                    "follow_user": [wc.follow_user(f) for f in contact.follow],
+                    "follow_user": [wc.follow(f, named_tags=True) for f in contact.follow],
                 }
             )
             for contact in chunk
@@ -163,7 +155,7 @@ def write_wechat_work(out: Path, root: Path, pop: Population, crm: CrmPlan) -> C
                     "external_contact_list": [
                         {
                             "external_contact": wc.external_contact(contact),
-                            "follow_info": wc.follow_info(info),
+                            "follow_info": wc.follow(info, named_tags=False),
                         }
                         for contact, info in page
                     ],
