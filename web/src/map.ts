@@ -23,6 +23,8 @@ export interface MapHandle {
   zoom(direction: 1 | -1): void;
   pan(dx: number, dy: number): void;
   reset(): void;
+  /** Where a node is drawn, in pixels of the map's box (null: not on the map). */
+  viewportOf(nodeId: string): { x: number; y: number } | null;
   kill(): void;
 }
 
@@ -133,6 +135,10 @@ export function drawMap(
       focused = null;
       renderer.refresh({ skipIndexation: true });
       void camera.animatedReset({ duration: 300 });
+    },
+    viewportOf(nodeId) {
+      const at = graph.hasNode(nodeId) ? renderer.getNodeDisplayData(nodeId) : undefined;
+      return at ? renderer.framedGraphToViewport(at) : null;
     },
     kill() {
       renderer.kill();
