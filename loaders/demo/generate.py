@@ -46,8 +46,10 @@ def _prepare(out: Path) -> None:
         )
     for name in CONNECTOR_DIRS:
         shutil.rmtree(out / name, ignore_errors=True)
-    for name in ("truth.json", "brands.json"):
-        (out / name).unlink(missing_ok=True)
+    (out / "brands.json").unlink(missing_ok=True)
+    # Marks the directory as a demo set from the start, so a run that dies half-way can
+    # be repeated over its leftovers; replaced by the real truth.json at the end.
+    (out / "truth.json").write_text('{"format": "scrm-demo-truth/1", "complete": false}\n')
 
 
 def generate(

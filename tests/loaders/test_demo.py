@@ -102,6 +102,16 @@ def test_rewrites_an_earlier_set_but_no_other_directory(
     before = digests(out)
     generate(out, size="small", seed=SEED, factor=TINY)  # an earlier demo set: replaced
     assert digests(out) == before
+    # A run that died half-way leaves its marker: the next run cleans up after it.
+    half = tmp_path / "half"
+    with pytest.raises(ValueError):
+        generate(half, size="small", factor=-1.0)
+    assert not half.exists()  # bad arguments are refused before anything is written
+    (half / "twitter").mkdir(parents=True)
+    (half / "twitter" / "tweets-9999.jsonl").write_text("{")
+    (half / "truth.json").write_text('{"format": "scrm-demo-truth/1", "complete": false}')
+    generate(half, size="small", seed=SEED, factor=TINY)
+    assert digests(half) == before
     foreign = tmp_path / "notes"
     foreign.mkdir()
     (foreign / "todo.txt").write_text("keep me")
