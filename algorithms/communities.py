@@ -24,6 +24,10 @@ ALGORITHMS: tuple[str, ...] = ("leiden", "louvain", "label-propagation")
 
 # igraph draws from one process-wide generator; seeded runs take turns on it.
 _RNG_LOCK = threading.Lock()
+# Leiden iterations: two, the default of Traag's own leidenalg.  Iterating until
+# nothing changes gained nothing on the test graphs but, on a weakly clustered
+# graph of 85k nodes and 1.4M edges, took 126 s instead of 6 s.
+LEIDEN_ITERATIONS = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,8 +106,8 @@ def communities(
     .. math:: Q = \\frac{1}{2m} \\sum_{ij} \\left(A_{ij} - \\gamma \\frac{k_i k_j}{2m}\\right)
               \\delta(c_i, c_j)
 
-    Leiden runs until an iteration changes nothing.  An empty projection
-    gives an empty partition with modularity 0.
+    Leiden runs ``LEIDEN_ITERATIONS`` (2) iterations, as leidenalg does by
+    default.  An empty projection gives an empty partition with modularity 0.
 
     References
     ----------
@@ -184,7 +188,7 @@ def _communities_igraph(
                 objective_function="modularity",
                 weights=weights,
                 resolution=resolution,
-                n_iterations=-1,
+                n_iterations=LEIDEN_ITERATIONS,
             )
         elif algorithm == "louvain":
             found = graph.community_multilevel(weights=weights, resolution=resolution)
