@@ -12,9 +12,10 @@ from pathlib import Path
 
 import igraph as ig
 import pytest
+import typer
 from typer.testing import CliRunner
 
-from cli.main import app
+from cli import demo as demo_cli
 from graph import EmbeddedEngine, GraphStore
 from graph.cypher import Statement
 from graph.model import Brand, Record
@@ -326,6 +327,8 @@ def test_cli_writes_a_set(tmp_path: Path) -> None:
 def test_cli_refuses_a_busy_directory_and_explains_itself(tmp_path: Path) -> None:
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "x.txt").write_text("x")
+    app = typer.Typer()  # `scrm` with the demo group registered as cli/main.py does
+    app.add_typer(demo_cli.app, name="demo")
     runner = CliRunner()
     refused = runner.invoke(app, ["demo", "generate", "--out", str(tmp_path / "busy")])
     assert refused.exit_code == 1
