@@ -64,7 +64,7 @@ class Site:
         assert response.status_code == 200 and "errors" not in body, body
         return body["data"]
 
-    def scenario(self, name: str, timeout: float = 120, **params: Any) -> dict[str, Any]:
+    def scenario(self, name: str, /, timeout: float = 120, **params: Any) -> dict[str, Any]:
         """Run a browser scenario to its end; its JSON report."""
         done = subprocess.run(
             ["node", str(RUNNER), name, json.dumps({"base": self.base, **params})],
@@ -76,7 +76,7 @@ class Site:
         )
         return self._report(name, done.returncode, done.stdout, done.stderr)
 
-    def interactive(self, name: str, **params: Any) -> Scenario:
+    def interactive(self, name: str, /, **params: Any) -> Scenario:
         """Start a scenario that pauses at steps the test acts on (see :class:`Scenario`)."""
         proc = subprocess.Popen(
             ["node", str(RUNNER), name, json.dumps({"base": self.base, **params})],

@@ -26,6 +26,13 @@ async function settled(page, timeout = 60000) {
 const text = async (locator) => ((await locator.textContent()) ?? "").trim();
 const personRows = (page) => page.locator("table.leaderboard tbody tr:has(a.person)");
 const go = (page, hash) => page.evaluate((h) => (location.hash = h), hash);
+/** Each view's address, showing data about ``customerId`` where a view needs a person. */
+const viewHash = (view, customerId) =>
+  view === "customer"
+    ? `#/customer/${encodeURIComponent(customerId)}`
+    : view === "paths"
+      ? `#/paths?target=${encodeURIComponent(customerId)}`
+      : `#/${view}`;
 
 export async function influencers(page, { base, brand }) {
   const shots = [];
@@ -132,7 +139,7 @@ export async function paths(page, { base, name }) {
   const input = page.getByRole("combobox", { name: "Target customer" });
   await input.pressSequentially(name, { delay: 20 });
   await page.getByRole("option").filter({ hasText: name }).first().waitFor();
-  const options = await page.getByRole("option").count();
+  const options = await page.locator("[role=listbox] [role=option]").count();
   await input.press("Enter");
   await page.waitForURL(/target=/);
   await page.locator(".path-card").first().waitFor();
@@ -212,20 +219,20 @@ export async function keys(page, { base, key, customerId }) {
   await prompt.waitFor();
   const messages = {};
   for (const view of VIEWS) {
-    await go(page, view === "customer" ? `#/customer/${encodeURIComponent(customerId)}` : `#/${view}`);
+    await go(page, viewHash(view, customerId));
     await page.locator("main .error").first().waitFor();
     messages[view] = await text(page.locator("main .error").first());
   }
   const shots = await shoot(page, "api-key-prompt");
   const promptText = await text(prompt);
 
-  await page.getByLabel("API key").fill("scrm_not_a_real_key");
-  await page.getByLabel("API key").press("Enter");
+  await page.locator("input[name=api-key]").fill("scrm_not_a_real_key");
+  await page.locator("input[name=api-key]").press("Enter");
   await page.locator(".key-prompt h2", { hasText: "refused" }).waitFor();
   const refused = await text(page.locator(".key-prompt"));
   shots.push(...(await shoot(page, "api-key-refused", { phone: false })));
 
-  await page.getByLabel("API key").fill(key);
+  await page.locator("input[name=api-key]").fill(key);
   await page.getByRole("button", { name: "Use this key" }).click();
   await prompt.waitFor({ state: "detached" });
   const loaded = {};
@@ -257,7 +264,7 @@ export async function outage(page, { base, customerId }) {
   const messages = {};
   const shots = [];
   for (const view of VIEWS) {
-    await go(page, view === "customer" ? `#/customer/${encodeURIComponent(customerId)}` : `#/${view}`);
+    await go(page, viewHash(view, customerId));
     const error = page.locator("main .error").first();
     await error.waitFor();
     messages[view] = await text(error);

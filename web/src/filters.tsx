@@ -24,6 +24,7 @@ export function BrandFilter(props: { route: Route; required?: boolean; label?: s
   const value = props.route.params.get("brand") ?? "";
   const brands = q.data?.brands.nodes ?? [];
   return (
+    <>
     <Field label={props.label ?? "Brand"}>
       <select
         name="brand"
@@ -37,8 +38,9 @@ export function BrandFilter(props: { route: Route; required?: boolean; label?: s
           <option value={b.graphId}>{b.name}</option>
         ))}
       </select>
-      {q.error ? <small class="field-error">brands: {q.error.message}</small> : null}
     </Field>
+    {q.error ? <small class="field-error" role="alert">Brands: {q.error.message}</small> : null}
+    </>
   );
 }
 
@@ -46,6 +48,7 @@ export function ChannelFilter(props: { route: Route }) {
   const q = useQuery<Channels>(CHANNELS, {});
   const value = props.route.params.get("channel") ?? "";
   return (
+    <>
     <Field label="Channel">
       <select
         name="channel"
@@ -60,8 +63,9 @@ export function ChannelFilter(props: { route: Route }) {
           </option>
         ))}
       </select>
-      {q.error ? <small class="field-error">channels: {q.error.message}</small> : null}
     </Field>
+    {q.error ? <small class="field-error" role="alert">Channels: {q.error.message}</small> : null}
+    </>
   );
 }
 
