@@ -1,38 +1,69 @@
-"""The ``scrm`` command line: one entry, one sub-command module per job."""
+"""The ``scrm`` command line: one entry, one sub-command module per job.
+
+Sub-command modules are imported only when their command runs (all of them
+for ``scrm --help``): some pull in the analysis stack, and a command should
+start quickly.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
+import sys
 
 import typer
 
-from cli import analyze, brand, db, demo, graphql_schema, identity, keys, load, serve, stats
+# name -> (module, attribute, how it attaches): "command" functions, "group" sub-apps.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "serve": ("cli.serve", "serve", "command"),
+    "stats": ("cli.stats", "stats", "command"),
+    "load": ("cli.load", "load_command", "command"),
+    "db": ("cli.db", "app", "group"),
+    "analyze": ("cli.analyze", "app", "group"),
+    "demo": ("cli.demo", "app", "group"),
+    "identity": ("cli.identity", "app", "group"),
+    "brand": ("cli.brand", "app", "group"),
+    "keys": ("cli.keys", "app", "group"),
+    "schema": ("cli.graphql_schema", "app", "group"),
+}
 
-app = typer.Typer(
-    name="scrm",
-    help="scrm-graph: a graph-native Social CRM. Configure with SCRM_GRAPH_URI, "
-    "SCRM_GRAPH_NAME, SCRM_DATA_DIR (see README).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-app.command(name="serve")(serve.serve)
-app.command(name="stats")(stats.stats)
-app.command(name="load", cls=load.LoadCommand)(load.load_command)
-app.add_typer(db.app, name="db")
-app.add_typer(analyze.app, name="analyze")
-app.add_typer(demo.app, name="demo")
-app.add_typer(identity.app, name="identity")
-app.add_typer(brand.app, name="brand")
-app.add_typer(keys.app, name="keys")
-app.add_typer(graphql_schema.app, name="schema")
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The CLI with every command, or with just ``only`` when that names one."""
+    app = typer.Typer(
+        name="scrm",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+
+    @app.callback()
+    def root() -> None:
+        """scrm-graph: a graph-native Social CRM.
+
+        Configure with SCRM_GRAPH_URI, SCRM_GRAPH_NAME and SCRM_DATA_DIR (see README).
+        """
+
+    names = [only] if only in COMMANDS else list(COMMANDS)
+    for name in names:
+        module_name, attribute, kind = COMMANDS[name]
+        module = importlib.import_module(module_name)
+        target = getattr(module, attribute)
+        if kind == "group":
+            app.add_typer(target, name=name)
+        elif name == "load":
+            app.command(name=name, cls=module.LoadCommand)(target)
+        else:
+            app.command(name=name)(target)
+    return app
 
 
 def main() -> None:
     # Driver errors are translated into one-line messages; their own log lines
     # would only repeat them.
     logging.getLogger("neo4j").setLevel(logging.CRITICAL)
-    app()
+    first = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
+    build_app(first)()
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ from graph.config import GraphSettings
 from graph.embedded import EmbeddedEngine
 from graph.errors import AuthFailed, ConfigError, EngineUnavailable
 from graph.falkordb_store import FalkorDBStore
-from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore
 
 __all__ = ["embedded_engine", "open_store"]
@@ -41,6 +40,10 @@ async def open_store(
     elif kind == "falkordb":
         store = FalkorDBStore.from_settings(settings)
     else:
+        # Imported here: the Neo4j driver takes a second to import and the
+        # embedded default never needs it.
+        from graph.neo4j_store import Neo4jStore
+
         store = Neo4jStore.from_settings(settings)
     if check:
         try:

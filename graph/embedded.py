@@ -32,6 +32,8 @@ _DBDIR = "falkordb"
 # Unix socket paths are limited to 108 bytes including the terminator.
 _MAX_SOCKET_PATH = 107
 _PR_SET_PDEATHSIG = 1
+# Rewrite the append-only file on a clean stop once its log of writes passes this size.
+_COMPACT_ABOVE = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +47,15 @@ class EngineStatus:
 class EmbeddedEngine:
     """Start, find, supervise and stop the embedded FalkorDB server in ``data_dir``."""
 
-    def __init__(self, data_dir: Path, *, start_timeout: float = 60.0) -> None:
+    def __init__(
+        self, data_dir: Path, *, start_timeout: float = 60.0, load_timeout: float = 1800.0
+    ) -> None:
         self.data_dir = data_dir.resolve()
+        # How long a server may stay silent, and how long it may take replaying its
+        # append-only file while it answers "-LOADING" (a large graph takes a while).
         self.start_timeout = start_timeout
+        self.load_timeout = load_timeout
+        self._last_ticks: dict[int, int] = {}
         self._child: subprocess.Popen[bytes] | None = None
 
     @property
@@ -69,7 +77,7 @@ class EmbeddedEngine:
 
     def status(self) -> EngineStatus:
         pid = self._live_pid()
-        running = pid is not None and self._answers_ping()
+        running = pid is not None and self._probe() == "ready"
         return EngineStatus(running, pid if running else None, self.socket_path, self.data_dir)
 
     def is_alive(self) -> bool:
@@ -85,7 +93,8 @@ class EmbeddedEngine:
         tied to this process and dies with it.
         """
         self._prepare_data_dir()
-        if self._live_pid() is not None and self._wait_ready(timeout=self.start_timeout, pid=None):
+        pid = self._live_pid()
+        if pid is not None and self._wait_ready(timeout=self.start_timeout, pid=pid):
             return False
         self._cleanup_stale()
         self._start(detach=detach)
@@ -100,6 +109,7 @@ class EmbeddedEngine:
             self._cleanup_stale()
             self._reap()
             return False
+        self._compact()
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
@@ -161,8 +171,13 @@ class EmbeddedEngine:
             "--appendonly", "yes",
             "--appendfsync", "everysec",
             "--save", "",
+            "--auto-aof-rewrite-percentage", "100",
+            "--auto-aof-rewrite-min-size", "8mb",
             "--protected-mode", "no",
             "--loadmodule", module,
+            # Log writes as their effects, not as queries: replaying effects at start-up
+            # is fast, replaying queries re-runs every read they made.
+            "EFFECTS_THRESHOLD", "0",
         ]  # fmt: skip
 
     async def ensure_running_async(self) -> bool:
@@ -171,16 +186,24 @@ class EmbeddedEngine:
         Call it from the loop's thread: the kernel ties the child's lifetime to
         the thread that forks it."""
         self._prepare_data_dir()
-        if self._live_pid() is not None and self._answers_ping():
-            return False
+        pid = self._live_pid()
+        if pid is not None:
+            waiter = _Waiter(self.start_timeout, self.load_timeout)
+            while (state := self._probe(pid)) != "ready" and _pid_alive(pid):
+                if not waiter.keep_waiting(state):
+                    break
+                await asyncio.sleep(0.05)
+            if state == "ready":
+                return False
         self._cleanup_stale()
         child = self._spawn(detach=False)
-        deadline = time.monotonic() + self.start_timeout
-        while time.monotonic() < deadline:
-            if child.poll() is not None:
-                break
-            if self._answers_ping():
+        waiter = _Waiter(self.start_timeout, self.load_timeout)
+        while child.poll() is None:
+            state = self._probe(child.pid)
+            if state == "ready":
                 return True
+            if not waiter.keep_waiting(state):
+                break
             await asyncio.sleep(0.05)
         self._start_failed(child)
         return True  # pragma: no cover - _start_failed always raises
@@ -214,7 +237,7 @@ class EmbeddedEngine:
         if code is None:
             child.kill()
             child.wait()
-            reason = f"did not answer within {self.start_timeout:.0f} s"
+            reason = f"did not become ready within {self.start_timeout:.0f} s"
         else:
             reason = f"exited with status {code}"
         self._child = None
@@ -226,30 +249,72 @@ class EmbeddedEngine:
     def _wait_ready(
         self, *, timeout: float, pid: int | None, child: subprocess.Popen[bytes] | None = None
     ) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        waiter = _Waiter(timeout, self.load_timeout)
+        while True:
             if child is not None and child.poll() is not None:
                 return False
             if pid is not None and not _pid_alive(pid):
                 return False
-            if self._answers_ping():
+            state = self._probe(pid if pid is not None else child.pid if child else None)
+            if state == "ready":
                 return True
+            if not waiter.keep_waiting(state):
+                return False
             time.sleep(0.05)
-        return False
 
-    def _answers_ping(self) -> bool:
+    def _probe(self, pid: int | None = None) -> str:
+        """Say whether the server is "ready", "loading" its data, or "down".
+
+        While a large write in the append-only file replays, the server does not
+        answer at all; a process that keeps using CPU then counts as loading."""
+        reply = self._ask(b"PING")
+        if reply.startswith(b"+PONG"):
+            return "ready"
+        if reply.startswith(b"-LOADING"):
+            return "loading"
+        if pid is not None:
+            used = _cpu_ticks(pid)
+            busy = used is not None and used > self._last_ticks.get(pid, used)
+            if used is not None:
+                self._last_ticks[pid] = used
+            if busy:
+                return "loading"
+        return "down"
+
+    def _ask(self, command: bytes, *, timeout: float = 2.0) -> bytes:
         if not self.socket_path.exists():
-            return False
+            return b""
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-                sock.settimeout(2.0)
+                sock.settimeout(timeout)
                 sock.connect(str(self.socket_path))
-                sock.sendall(b"PING\r\n")
-                reply = sock.recv(64)
+                sock.sendall(command + b"\r\n")
+                chunks = []
+                while True:
+                    chunk = sock.recv(65536)
+                    chunks.append(chunk)
+                    if not chunk or _complete_reply(b"".join(chunks)):
+                        break
+                return b"".join(chunks)
         except OSError:
-            return False
-        # "-LOADING" means the server is up but still replaying its append-only file.
-        return reply.startswith(b"+PONG")
+            return b""
+
+    def _compact(self, timeout: float = 300.0) -> None:
+        """Rewrite the append-only file as a snapshot, so the next start loads it
+        quickly instead of replaying every write since the last rewrite."""
+        incr = list((self.data_dir / _DBDIR / "appendonlydir").glob("*.incr.aof"))
+        if sum(p.stat().st_size for p in incr) < _COMPACT_ABOVE:
+            return
+        if not self._ask(b"BGREWRITEAOF").startswith(b"+"):
+            return
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            info = self._ask(b"INFO persistence")
+            if not info or (
+                b"aof_rewrite_in_progress:0" in info and b"aof_rewrite_scheduled:0" in info
+            ):
+                return
+            time.sleep(0.1)
 
     def _live_pid(self) -> int | None:
         if self._child is not None and self._child.poll() is None:
@@ -277,6 +342,40 @@ class EmbeddedEngine:
                 self._child.wait(timeout=5)
         if self._child.poll() is not None:
             self._child = None
+
+
+class _Waiter:
+    """Decides how long to wait for a starting server: ``silent`` seconds without an
+    answer, or up to ``loading`` seconds while it answers that it is loading."""
+
+    def __init__(self, silent: float, loading: float) -> None:
+        self._start = time.monotonic()
+        self._silent = silent
+        self._loading = loading
+
+    def keep_waiting(self, state: str) -> bool:
+        elapsed = time.monotonic() - self._start
+        return elapsed < (self._loading if state == "loading" else self._silent)
+
+
+def _cpu_ticks(pid: int) -> int | None:
+    """User + system CPU ticks the process has used (Linux), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+def _complete_reply(data: bytes) -> bool:
+    """Whether ``data`` holds one whole RESP simple, error or bulk reply."""
+    if data[:1] in (b"+", b"-", b":"):
+        return data.endswith(b"\r\n")
+    if data[:1] == b"$":
+        head, _, rest = data.partition(b"\r\n")
+        length = int(head[1:] or b"-1")
+        return length < 0 or len(rest) >= length + 2
+    return bool(data)
 
 
 def _pid_alive(pid: int) -> bool:

@@ -4,7 +4,9 @@ Engine specifics kept here: parameters travel in a ``CYPHER name=value``
 header (so values are encoded here, never spliced into statements), analyst
 queries go through ``GRAPH.RO_QUERY`` so the engine itself refuses writes,
 unique constraints are ``GRAPH.CONSTRAINT`` commands over range indexes, and a
-batch of writes is one ``MULTI``/``EXEC`` so no other write interleaves.
+batch of writes is one pipelined round trip.  Not ``MULTI``/``EXEC``: the
+server fails an assertion when it replays a long transaction from its
+append-only file at start-up, so transactions would make the data unloadable.
 """
 
 from __future__ import annotations
@@ -107,6 +109,8 @@ class FalkorDBStore(GraphStore):
             retry=Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.2), retries=1),
         )
         self._graph = AsyncGraph(_Client(self._redis), graph)
+        # Keeps this store's writes from coming between the statements of a batch.
+        self._write_lock = asyncio.Lock()
 
     @classmethod
     def from_settings(
@@ -153,18 +157,19 @@ class FalkorDBStore(GraphStore):
         return _rows(result)
 
     async def write(self, statement: Statement, params: Params | None = None) -> list[Row]:
-        result = await self._run(statement.for_engine("falkordb"), params, read_only=False)
+        async with self._write_lock:
+            result = await self._run(statement.for_engine("falkordb"), params, read_only=False)
         return _rows(result)
 
     async def write_batch(self, batch: Sequence[tuple[Statement, Params]]) -> None:
         if not batch:
             return
-        pipe = self._redis.pipeline(transaction=True)
+        pipe = self._redis.pipeline(transaction=False)
         for statement, params in batch:
             text = _params_header(params) + statement.for_engine("falkordb")
             pipe.execute_command("GRAPH.QUERY", self.graph, text, "--compact")
         self._count_round_trip()
-        async with self._translated():
+        async with self._write_lock, self._translated():
             await pipe.execute()
 
     async def analyst_query(

@@ -68,8 +68,12 @@ class GraphStore(ABC):
 
     @abstractmethod
     async def write_batch(self, batch: Sequence[tuple[Statement, Params]]) -> None:
-        """Run several write statements as one unit: all of them or, on error, none
-        where the engine can roll back (Neo4j), and never interleaved with other writes."""
+        """Run several write statements in order, in one round trip.
+
+        On Neo4j they form one transaction (all or nothing).  On FalkorDB each
+        statement is atomic and no other write of this store comes between them;
+        a failing statement stops the ones after it but does not undo the ones
+        before, so batches are written to be safely re-run."""
 
     @abstractmethod
     async def analyst_query(

@@ -141,3 +141,62 @@ def test_unwritable_data_dir_names_the_setting(tmp_path: Path) -> None:
 def test_overlong_data_dir_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="too long for a unix socket"):
         EmbeddedEngine(tmp_path / ("x" * 120)).ensure_running()
+
+
+BULK = Statement(
+    "test.embedded.bulk",
+    "UNWIND $rows AS row MERGE (a:Account {id: row.a}) MERGE (b:Account {id: row.b}) "
+    "MERGE (a)-[:FOLLOWS]->(b)",
+)
+COUNT = Statement("test.embedded.count", "MATCH (a:Account)-[f:FOLLOWS]->() RETURN count(f) AS n")
+
+
+async def test_batches_replay_after_kill_9(fresh: EmbeddedEngine) -> None:
+    """Writes logged by the engine replay at start-up: batches included (a logged
+    MULTI/EXEC once crashed the replay) and quickly (effects, not re-run queries)."""
+    settings = GraphSettings(data_dir=fresh.data_dir, graph="replay")
+    await fresh.ensure_running_async()
+    store = await open_store(settings, engine=fresh)
+    await store.ensure_schema()
+    rows = [{"a": f"x:{i}", "b": f"x:{(i * 7) % 3000}"} for i in range(3000)]
+    await store.write_batch([(BULK, {"rows": rows[:1500]}), (BULK, {"rows": rows[1500:]})])
+    for start in range(0, 3000, 500):
+        await store.write(BULK, {"rows": rows[start : start + 500]})
+    expected = (await store.read(COUNT))[0]["n"]
+    await store.close()
+    time.sleep(1.2)
+    pid = fresh.status().pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    while fresh.is_alive():
+        time.sleep(0.05)
+
+    restarted = EmbeddedEngine(fresh.data_dir, start_timeout=30, load_timeout=30)
+    await restarted.ensure_running_async()
+    try:
+        store = await open_store(settings, engine=restarted)
+        assert (await store.read(COUNT))[0]["n"] == expected
+        await store.close()
+        assert "ASSERTION" not in restarted.log_tail(200)
+    finally:
+        restarted.stop()
+
+
+def test_clean_stop_compacts_the_append_only_file(fresh: EmbeddedEngine) -> None:
+    import asyncio
+
+    async def fill() -> None:
+        store = await open_store(GraphSettings(data_dir=fresh.data_dir, graph="big"), engine=fresh)
+        await store.ensure_schema()
+        rows = [{"a": f"y:{i}", "b": f"y:{i + 1}"} for i in range(20000)]
+        for start in range(0, len(rows), 5000):
+            await store.write(BULK, {"rows": rows[start : start + 5000]})
+        await store.close()
+
+    fresh.ensure_running()
+    asyncio.run(fill())
+    aof = fresh.data_dir / "falkordb" / "appendonlydir"
+    assert sum(p.stat().st_size for p in aof.glob("*.incr.aof")) > 1 << 20
+    fresh.stop()
+    assert sum(p.stat().st_size for p in aof.glob("*.incr.aof")) == 0
+    assert any(p.stat().st_size > 0 for p in aof.glob("*.base.rdb"))
