@@ -51,6 +51,7 @@ browser-deps:
 # ---
 
 run: install explorer
+	$(BIN)/scrm demo seed
 	$(BIN)/scrm serve --host $(HOST) --port $(PORT)
 
 lint: install

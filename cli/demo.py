@@ -72,3 +72,56 @@ def generate(
         f"{total['interactions']:,} interactions, {total['orders']:,} orders in "
         f"{total['files']:,} files ({total['seconds']} s); what was planted: {out / 'truth.json'}"
     )
+
+
+@app.command()
+def seed(
+    directory: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            help="Where the demo files are kept (default: $SCRM_DATA_DIR/demo).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Load the small demo set through the real connectors, if the graph is empty.
+
+    This is what `make run` does before serving: a first start shows real data, and
+    later starts (or a graph with your own data) are left alone."""
+    from cli.common import load_settings, run, with_store
+    from graph import GraphStore
+    from loaders.demo import DemoError
+    from loaders.demo import generate as write_demo
+    from loaders.directory import load_directory, plan_directory
+    from loaders.pipeline import LoadError, LoadSummary
+    from loaders.rejects import RejectsFile
+
+    settings = load_settings()
+    folder = directory or settings.data_dir / "demo"
+    sink = RejectsFile(settings.data_dir / "rejects" / "demo.jsonl")
+
+    async def go(store: GraphStore) -> LoadSummary | None:
+        if (await store.stats()).nodes:
+            return None
+        if not (folder / "truth.json").is_file():
+            typer.echo(f"scrm: generating the small demo set in {folder}", err=True)
+            write_demo(folder, size="small")
+        typer.echo("scrm: the graph is empty; loading the demo set (first start)", err=True)
+        return await load_directory(store, plan_directory(folder), rejects=sink)
+
+    started = time.perf_counter()
+    try:
+        summary = run(with_store(settings, go))
+    except (DemoError, LoadError, OSError) as exc:
+        fail(str(exc))
+    finally:
+        sink.close()
+    if summary is None:
+        typer.echo("scrm: the graph has data; demo not loaded", err=True)
+        return
+    typer.echo(
+        f"scrm: demo loaded: {summary.read:,} records read, {summary.rejected:,} rejected "
+        f"({time.perf_counter() - started:.1f} s)",
+        err=True,
+    )
