@@ -58,6 +58,13 @@ def build_app(only: str | None = None) -> typer.Typer:
     return app
 
 
+def __getattr__(name: str) -> typer.Typer:
+    # ``cli.main.app``: the whole CLI, for callers such as typer's test runner.
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)
+
+
 def main() -> None:
     # Driver errors are translated into one-line messages; their own log lines
     # would only repeat them.
