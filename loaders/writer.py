@@ -337,12 +337,21 @@ class _Rows:
             statements.append((ACCOUNT_PROPERTIES, {"rows": rows}))
         # Nodes first, then POSTED (MENTIONS asks the graph for authors), then the rest.
         for node, node_rows in self.nodes.items():
-            rows = [[key, *values] for key, values in node_rows.items()]
+            rows = [_trimmed([key, *values]) for key, values in node_rows.items()]
             statements.append((node.statement, {"rows": rows, "now": now}))
         for edge, edge_rows in sorted(self.edges.items(), key=lambda kv: kv[0] is not _POSTED):
-            rows = [[s, t, *values] for (s, t), values in edge_rows.items()]
+            rows = [_trimmed([s, t, *values]) for (s, t), values in edge_rows.items()]
             statements.append((edge.statement, {"rows": rows, "now": now}))
         return PreparedBatch(statements, self.counts, self.sources, self.identity_keys)
+
+
+def _trimmed(row: list[Any]) -> list[Any]:
+    """``row`` without its trailing nulls: a column past a row's end reads as null, and
+    every value left out is one the engine need not parse."""
+    end = len(row)
+    while row[end - 1] is None:
+        end -= 1
+    return row[:end] if end < len(row) else row
 
 
 def _merge_row(rows: dict[Any, list[Any]], key: Any, row: list[Any]) -> None:
