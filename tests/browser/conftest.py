@@ -138,7 +138,12 @@ def site(engine: EmbeddedEngine, tmp_path_factory: pytest.TempPathFactory) -> It
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
     work = tmp_path_factory.mktemp("site")
-    env = scrm_env(engine.data_dir, SCRM_GRAPH_NAME=f"explorer_{uuid.uuid4().hex[:8]}")
+    # A loaded test machine may need longer than the default 30 s for a first analysis.
+    env = scrm_env(
+        engine.data_dir,
+        SCRM_GRAPH_NAME=f"explorer_{uuid.uuid4().hex[:8]}",
+        SCRM_API_REQUEST_TIMEOUT="120",
+    )
     demo = work / "demo"
     _ok(run_scrm("demo", "generate", "--size", "small", "--out", str(demo), env=env))
     for brand in json.loads((demo / "brands.json").read_text(encoding="utf-8")):

@@ -30,3 +30,5 @@ try {
 } finally {
   await browser.close();
 }
+// Scenarios that wait on stdin would keep node alive: end here, report written.
+process.exit(process.exitCode ?? 0);

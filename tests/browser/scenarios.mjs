@@ -257,8 +257,8 @@ export async function keys(page, { base, key, customerId }) {
 }
 
 export async function outage(page, { base, customerId }) {
-  await page.goto(`${base}/#/influencers`);
-  await personRows(page).first().waitFor();
+  await page.goto(`${base}/#/listening`);
+  await page.locator(".chart svg rect").first().waitFor();
   await settled(page);
   await step("stop the server");
   const messages = {};
@@ -314,13 +314,14 @@ export async function mapFrames(page, { base, channel }) {
   const started = Date.now();
   await page.mouse.move(cx, cy);
   await page.mouse.down();
-  for (let i = 1; i <= 120; i++) {
-    await page.mouse.move(cx + 220 * Math.sin(i / 12), cy + 140 * Math.sin(i / 17), { steps: 2 });
+  // Drag for three seconds, however many moves that allows on this machine.
+  for (let i = 1; Date.now() - started < 3000; i++) {
+    await page.mouse.move(cx + 220 * Math.sin(i / 12), cy + 140 * Math.sin(i / 17));
   }
   await page.mouse.up();
-  for (let i = 0; i < 8; i++) {
-    await page.mouse.wheel(0, i < 4 ? -240 : 240);
-    await page.waitForTimeout(60);
+  for (let i = 0; i < 4; i++) {
+    await page.mouse.wheel(0, i < 2 ? -240 : 240);
+    await page.waitForTimeout(100);
   }
   const seconds = (Date.now() - started) / 1000;
   const frames = await page.evaluate(() => {

@@ -1,8 +1,9 @@
 """The explorer end to end in headless Chromium, on the small demo data set.
 
-The tests share one server and run in file order: the unlink changes a
-customer, the key and outage tests change how the API answers (and restore it),
-and the last test adds a large network on its own channel for the map.
+The tests share one server and run in file order: the key and outage tests
+change how the API answers (and restore it); the unlink, the live mention and
+the large network for the map (on its own channel) change the graph, so they
+come last.
 Screenshots of every view land in tests/artifacts/screenshots/.
 """
 
@@ -151,6 +152,52 @@ def _linked_customer(site: Site) -> dict[str, Any]:
     return next(c for c in customers if len(c["accounts"]) >= 2 and c["orders"])
 
 
+def test_api_key_prompt_refusal_and_recovery(site: Site) -> None:
+    customer = _linked_customer(site)["graphId"]
+    created = run_scrm("keys", "create", "--role", "viewer", "--json", env=site.env)
+    assert created.returncode == 0, created.stderr
+    key = json.loads(created.stdout)
+    time.sleep(2.5)  # keys made elsewhere take effect within the key refresh
+    try:
+        report = site.scenario("keys", key=key["key"], customerId=customer, allowFailures=True)
+    finally:
+        revoked = run_scrm("keys", "revoke", key["id"], env=site.env)
+        assert revoked.returncode == 0, revoked.stderr
+        time.sleep(2.5)
+    _clean(report)
+    for view, message in report["messages"].items():
+        assert "API key" in message, (view, message)
+    assert "needs an API key" in report["promptText"]
+    assert "refused" in report["refused"]
+    assert report["loaded"]["influencers"] > 0 and report["loaded"]["communities"] > 0
+    assert report["loaded"]["unlinkButtons"] == 0  # a viewer key: no unlink
+    assert report["stored"] == key["key"] and report["promptAfterReload"] == 0
+
+
+def test_api_down_each_view_says_so_and_recovers(site: Site) -> None:
+    scenario = site.interactive(
+        "outage", customerId=_linked_customer(site)["graphId"], allowFailures=True
+    )
+    try:
+        assert scenario.wait_step() == "stop the server"
+        site.stop()
+        scenario.go_on()
+        assert scenario.wait_step() == "start the server"
+        site.start()
+        scenario.go_on()
+        report = scenario.finish()
+    finally:
+        if site.proc is None:  # the scenario failed while the server was down
+            site.start()
+    _clean(report)
+    for view, message in report["messages"].items():
+        assert "Cannot reach the scrm-graph API" in message, (view, message)
+    assert "reconnecting" in report["liveWhileDown"].lower()
+    assert report["recovered"]["influencers"] > 0 and report["recovered"]["communities"] > 0
+    assert report["errorsLeft"] == 0
+    print(f"\nrecovered {report['recoveredAfterMs'] / 1000:.1f} s after the server came back")
+
+
 def test_customer_360_timeline_and_unlink(site: Site) -> None:
     customer = _linked_customer(site)
     report = site.scenario("customer", id=customer["graphId"])
@@ -196,48 +243,6 @@ def test_listening_chart_negatives_and_live_mentions(site: Site) -> None:
     assert report["bars"] == len(timeline["sentimentTimeline"])
     assert report["negatives"] == min(15, timeline["mentions"]["totalCount"])
     assert "ruined my morning" in report["live"] and "live_listener" in report["live"]
-
-
-def test_api_key_prompt_refusal_and_recovery(site: Site) -> None:
-    customer = _linked_customer(site)["graphId"]
-    created = run_scrm("keys", "create", "--role", "viewer", "--json", env=site.env)
-    assert created.returncode == 0, created.stderr
-    key = json.loads(created.stdout)
-    time.sleep(2.5)  # keys made elsewhere take effect within the key refresh
-    try:
-        report = site.scenario("keys", key=key["key"], customerId=customer, allowFailures=True)
-    finally:
-        revoked = run_scrm("keys", "revoke", key["id"], env=site.env)
-        assert revoked.returncode == 0, revoked.stderr
-        time.sleep(2.5)
-    _clean(report)
-    for view, message in report["messages"].items():
-        assert "API key" in message, (view, message)
-    assert "needs an API key" in report["promptText"]
-    assert "refused" in report["refused"]
-    assert report["loaded"]["influencers"] > 0 and report["loaded"]["communities"] > 0
-    assert report["loaded"]["unlinkButtons"] == 0  # a viewer key: no unlink
-    assert report["stored"] == key["key"] and report["promptAfterReload"] == 0
-
-
-def test_api_down_each_view_says_so_and_recovers(site: Site) -> None:
-    scenario = site.interactive(
-        "outage", customerId=_linked_customer(site)["graphId"], allowFailures=True
-    )
-    assert scenario.wait_step() == "stop the server"
-    site.stop()
-    scenario.go_on()
-    assert scenario.wait_step() == "start the server"
-    site.start()
-    scenario.go_on()
-    report = scenario.finish()
-    _clean(report)
-    for view, message in report["messages"].items():
-        assert "Cannot reach the scrm-graph API" in message, (view, message)
-    assert "reconnecting" in report["liveWhileDown"].lower()
-    assert report["recovered"]["influencers"] > 0 and report["recovered"]["communities"] > 0
-    assert report["errorsLeft"] == 0
-    print(f"\nrecovered {report['recoveredAfterMs'] / 1000:.1f} s after the server came back")
 
 
 def _network(nodes: int, per_node: int, seed: int = 5) -> str:

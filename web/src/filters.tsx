@@ -24,12 +24,12 @@ export function BrandFilter(props: { route: Route; required?: boolean; label?: s
   const value = props.route.params.get("brand") ?? "";
   const brands = q.data?.brands.nodes ?? [];
   return (
-    <>
     <Field label={props.label ?? "Brand"}>
       <select
         name="brand"
         value={value}
         disabled={!q.data}
+        title={q.error ? `brands could not be loaded: ${q.error.message}` : undefined}
         onChange={(e) => setParams(props.route, { brand: e.currentTarget.value, cursor: null })}
       >
         {props.required ? null : <option value="">All brands</option>}
@@ -39,8 +39,6 @@ export function BrandFilter(props: { route: Route; required?: boolean; label?: s
         ))}
       </select>
     </Field>
-    {q.error ? <small class="field-error" role="alert">Brands: {q.error.message}</small> : null}
-    </>
   );
 }
 
@@ -48,12 +46,12 @@ export function ChannelFilter(props: { route: Route }) {
   const q = useQuery<Channels>(CHANNELS, {});
   const value = props.route.params.get("channel") ?? "";
   return (
-    <>
     <Field label="Channel">
       <select
         name="channel"
         value={value}
         disabled={!q.data}
+        title={q.error ? `channels could not be loaded: ${q.error.message}` : undefined}
         onChange={(e) => setParams(props.route, { channel: e.currentTarget.value, cursor: null })}
       >
         <option value="">All channels</option>
@@ -64,8 +62,6 @@ export function ChannelFilter(props: { route: Route }) {
         ))}
       </select>
     </Field>
-    {q.error ? <small class="field-error" role="alert">Channels: {q.error.message}</small> : null}
-    </>
   );
 }
 

@@ -92,6 +92,9 @@ export function drawMap(
   let focused: string | null = null;
   const renderer = new Sigma(graph, container, {
     labelRenderedSizeThreshold: 9,
+    // While the camera moves only nodes are drawn: big maps stay fluid on weak GPUs.
+    hideEdgesOnMove: true,
+    hideLabelsOnMove: true,
     labelFont: 'system-ui, "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif',
     defaultEdgeColor: "#cbd5e1",
     zIndex: true,

@@ -156,7 +156,7 @@ function CustomerPage(props: { id: string; route: Route }) {
               <CapitalCard capital={data.customer.socialCapital} brand={brand} />
               <CommunitiesCard links={data.customer.identityLinks} clusters={data.customer.clusters} />
               <OrdersCard orders={data.customer.orders} />
-              <Timeline person={data.customer.graphId} />
+              <Timeline person={data.customer.graphId} who={data.customer.name ?? undefined} />
             </div>
           </div>
         )
@@ -185,7 +185,9 @@ function AccountPage(props: { id: string }) {
                 {data.node.handle || data.node.name || data.node.graphId} <Platform name={data.node.platform ?? ""} />
               </h2>
               <p class="note">
-                {data.node.graphId} · {fmt.int(data.node.followers)} followers · not linked to a customer yet
+                {data.node.graphId}
+                {data.node.followers != null ? ` · ${fmt.int(data.node.followers)} followers` : ""} · not linked to a
+                customer yet
               </p>
               {data.node.description ? <p>{data.node.description}</p> : null}
             </header>
@@ -282,9 +284,12 @@ function Accounts(props: { customer: string; links: Link[]; admin: boolean; chan
                 <tr>
                   <td>
                     <Platform name={a.platform ?? ""} /> {a.handle || a.name || a.graphId}
-                    <div class="note">
-                      {fmt.int(a.followers)} followers{a.verified ? " · verified" : ""}
-                    </div>
+                    {a.followers != null || a.verified ? (
+                      <div class="note">
+                        {a.followers != null ? `${fmt.int(a.followers)} followers` : ""}
+                        {a.verified ? " · verified" : ""}
+                      </div>
+                    ) : null}
                   </td>
                   <td>{link.method ?? "–"}</td>
                   <td class="evidence-text">{link.evidence ?? "–"}</td>

@@ -124,7 +124,9 @@ function Results(props: { data: Answer }) {
               <span class="bar" role="meter" aria-label={`relative strength of path ${i + 1}`} aria-valuenow={Math.round((path.strength / strongest) * 100)} aria-valuemin={0} aria-valuemax={100}>
                 <span style={{ width: `${(path.strength / strongest) * 100}%` }} />
               </span>
-              <span class="note">{path.hops.length} hops</span>
+              <span class="note">
+                {path.hops.length} hop{path.hops.length === 1 ? "" : "s"}
+              </span>
             </div>
             <PathDrawing path={path} />
             <HopTable path={path} />

@@ -29,7 +29,7 @@ const POST = "graphId text platform sentiment author { graphId handle name platf
 const TIMELINE = `query Timeline($person: ID!, $kinds: [InteractionKind!], $after: String) {
   interactions(person: $person, kinds: $kinds, first: 20, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
-    nodes { at kind account { graphId handle platform } post { ${POST} } target { ${POST} }
+    nodes { at kind account { graphId handle name platform } post { ${POST} } target { ${POST} }
       order { total currency } community { graphId name } }
   }
 }`;
@@ -51,7 +51,7 @@ const VERBS: Record<string, string> = {
   JOINED: "joined",
 };
 
-export function Timeline(props: { person: string }) {
+export function Timeline(props: { person: string; who?: string }) {
   const [filter, setFilter] = useState("all");
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   return (
@@ -78,6 +78,7 @@ export function Timeline(props: { person: string }) {
           <TimelinePage
             key={`${filter}:${after}`}
             person={props.person}
+            who={props.who}
             kinds={FILTERS[filter].kinds}
             after={after}
             more={i === cursors.length - 1 ? (c) => setCursors([...cursors, c]) : undefined}
@@ -88,7 +89,7 @@ export function Timeline(props: { person: string }) {
   );
 }
 
-function TimelinePage(props: { person: string; kinds?: string[]; after: string | null; more?: (cursor: string) => void }) {
+function TimelinePage(props: { person: string; who?: string; kinds?: string[]; after: string | null; more?: (cursor: string) => void }) {
   const q = useQuery<Answer>(TIMELINE, { person: props.person, kinds: props.kinds, after: props.after });
   if (q.error) return <li><ErrorBox error={q.error} what="the timeline" retry={q.reload} /></li>;
   if (!q.data) return <li><Loading what="the timeline" /></li>;
@@ -102,7 +103,7 @@ function TimelinePage(props: { person: string; kinds?: string[]; after: string |
           <div>
             <span class="what">
               {e.account ? <Platform name={e.account.platform ?? ""} /> : null}{" "}
-              <strong>{e.account ? personName(e.account) : "Customer"}</strong> {VERBS[e.kind] ?? e.kind.toLowerCase()}
+              <strong>{e.account ? personName(e.account) : (props.who ?? "The customer")}</strong> {VERBS[e.kind] ?? e.kind.toLowerCase()}
               {e.kind === "MENTIONED" && e.post?.author ? ` by ${personName(e.post.author)}` : ""}
               {e.target?.author ? ` ${personName(e.target.author)}’s post` : ""}
               {e.kind === "LIKE" && e.post?.author ? ` ${personName(e.post.author)}’s post` : ""}
