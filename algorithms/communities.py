@@ -131,7 +131,9 @@ def communities(
     if implementation == "networkx":
         raw = _communities_networkx(projection, algorithm, resolution, seed)
     elif implementation == "igraph":
-        raw = _communities_igraph(projection.to_igraph(directed=False), algorithm, resolution, seed)
+        raw = _communities_igraph(
+            projection.to_igraph(directed=False, names=False), algorithm, resolution, seed
+        )
     else:
         raise BadParameter(
             "implementation", f"must be 'igraph' or 'networkx', not {implementation!r}"

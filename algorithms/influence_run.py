@@ -4,15 +4,16 @@ Scores are stored as ``(AnalysisRun)-[:SCORED {rank, score, pagerank,
 pagerank_part, reach_part, followers, replies, shares, quotes, likes, mentions,
 channels, sentiment, sentiment_posts, advocacy}]->(Account|Customer)`` for every
 node of the projection, so the API can answer "how influential is X" and list
-the top of any run without recomputing.  The engagement received by type
-(``replies`` ... ``mentions``) is filled for the ``BREAKDOWN_TOP`` best-ranked
-nodes and the as many strongest advocates and detractors; elsewhere it is
-null (the ranking itself never needs it).
+any part of the ranking without recomputing.  The first ``LISTED`` results,
+advocates and detractors are also kept on the AnalysisRun as JSON
+(``top_json``, ``advocates_json``, ``detractors_json``): a repeated request
+is then answered from the run node alone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from typing import Any
 
@@ -28,14 +29,13 @@ from algorithms.models import (
     InfluenceRun,
 )
 from algorithms.projection import ENGAGEMENT_COLUMNS, Projection, project
-from algorithms.received import engagement_received
 from graph.cypher import Statement
 from graph.store import GraphStore, Params
 from graph.version import graph_version
 
-__all__ = ["BREAKDOWN_TOP", "run_influence"]
+__all__ = ["LISTED", "run_influence"]
 
-BREAKDOWN_TOP = 500
+LISTED = 500
 
 _SCORED_PROPS = (
     "{rank: row[1], score: row[2], pagerank: row[3], pagerank_part: row[4], "
@@ -69,6 +69,7 @@ DETRACTORS = Statement(
     "MATCH (:AnalysisRun {id: $run})-[s:SCORED]->(n) WHERE s.advocacy < 0 "
     f"{_RETURN} ORDER BY s.advocacy, s.rank LIMIT $top",
 )
+_LISTS = ("top_json", "advocates_json", "detractors_json")
 
 
 async def run_influence(store: GraphStore, params: InfluenceParams) -> InfluenceRun:
@@ -93,7 +94,6 @@ async def run_influence(store: GraphStore, params: InfluenceParams) -> Influence
             since=params.since,
             until=params.until,
             follows_weight=params.follows_weight,
-            detail=False,
         )
         projected = time.perf_counter()
         if projection.node_count == 0:
@@ -101,28 +101,18 @@ async def run_influence(store: GraphStore, params: InfluenceParams) -> Influence
         scores = await asyncio.to_thread(
             influence, projection, alpha=params.alpha, reach_weight=params.reach_weight
         )
-        lists = _Lists(scores, BREAKDOWN_TOP)
-        received = await engagement_received(
-            store, projection, (*lists.top, *lists.advocates, *lists.detractors)
-        )
+        lists = _Lists(projection, scores)
         computed = time.perf_counter()
         timings = {
             "projection_s": round(projected - started, 4),
             "compute_s": round(computed - projected, 4),
         }
         run_id = params.run_id(projection.version)
-        created_at = await _store(store, run_id, params, projection, scores, received, timings)
+        created_at = await _store(store, run_id, params, projection, scores, lists, timings)
         timings["store_s"] = round(time.perf_counter() - computed, 4)
         timings["total_s"] = round(time.perf_counter() - started, 4)
         await runstore.set_timings(store, run_id, timings)
     await runstore.retire_runs(store, params)
-
-    def results(nodes: list[int]) -> list[InfluenceResult]:
-        return [
-            _result(projection, scores, node, int(lists.rank[node]), received.get(node))
-            for node in nodes[: params.top]
-        ]
-
     return InfluenceRun(
         run_id=run_id,
         graph_version=projection.version,
@@ -132,33 +122,42 @@ async def run_influence(store: GraphStore, params: InfluenceParams) -> Influence
         node_count=projection.node_count,
         edge_count=projection.edge_count,
         timings=timings,
-        results=results(lists.top),
-        advocates=results(lists.advocates),
-        detractors=results(lists.detractors),
+        results=lists.top[: params.top],
+        advocates=lists.advocates[: params.top],
+        detractors=lists.detractors[: params.top],
     )
 
 
 class _Lists:
-    """The best ``k`` by score, by advocacy and by detraction (node indices), and ranks."""
+    """The first ``LISTED`` nodes by score, by advocacy and by detraction, as results."""
 
-    def __init__(self, scores: InfluenceScores, k: int) -> None:
+    def __init__(self, projection: Projection, scores: InfluenceScores) -> None:
         n = scores.score.shape[0]
-        self.rank = np.empty(n, dtype=np.int64)
-        self.rank[scores.order] = np.arange(1, n + 1)
-        self.top = scores.order[:k].tolist()
-        by_advocacy = np.lexsort((self.rank, -scores.advocacy))
-        self.advocates = by_advocacy[scores.advocacy[by_advocacy] > 0][:k].tolist()
-        by_detraction = np.lexsort((self.rank, scores.advocacy))
-        self.detractors = by_detraction[scores.advocacy[by_detraction] < 0][:k].tolist()
+        rank = np.empty(n, dtype=np.int64)
+        rank[scores.order] = np.arange(1, n + 1)
+        by_advocacy = np.lexsort((rank, -scores.advocacy))
+        by_detraction = np.lexsort((rank, scores.advocacy))
+
+        def results(nodes: Any) -> list[InfluenceResult]:
+            return [_result(projection, scores, int(node), int(rank[node])) for node in nodes]
+
+        self.top = results(scores.order[:LISTED])
+        self.advocates = results(by_advocacy[scores.advocacy[by_advocacy] > 0][:LISTED])
+        self.detractors = results(by_detraction[scores.advocacy[by_detraction] < 0][:LISTED])
+
+    def as_json(self) -> dict[str, str]:
+        def dump(results: list[InfluenceResult]) -> str:
+            return json.dumps([r.model_dump() for r in results])
+
+        return dict(
+            zip(_LISTS, map(dump, (self.top, self.advocates, self.detractors)), strict=True)
+        )
 
 
 def _result(
-    projection: Projection,
-    scores: InfluenceScores,
-    node: int,
-    rank: int,
-    received: list[int] | None,
+    projection: Projection, scores: InfluenceScores, node: int, rank: int
 ) -> InfluenceResult:
+    received = {c: int(projection.received_counts[c][node]) for c in ENGAGEMENT_COLUMNS}
     sentiment = float(projection.sentiment[node])
     return InfluenceResult(
         rank=rank,
@@ -170,9 +169,7 @@ def _result(
             pagerank_part=float(scores.pagerank_part[node]),
             reach_part=float(scores.reach_part[node]),
             followers=int(projection.followers[node]),
-            engagement_received=None
-            if received is None
-            else EngagementReceived(**dict(zip(ENGAGEMENT_COLUMNS, received, strict=True))),
+            engagement_received=EngagementReceived(**received),
             channels=list(projection.platforms[node]),
             brand_sentiment=None if np.isnan(sentiment) else sentiment,
             sentiment_posts=int(projection.sentiment_posts[node]),
@@ -187,7 +184,7 @@ async def _store(
     params: InfluenceParams,
     projection: Projection,
     scores: InfluenceScores,
-    received: dict[int, list[int]],
+    lists: _Lists,
     timings: dict[str, float],
 ) -> int:
     create, created_at = runstore.create_run(
@@ -199,11 +196,13 @@ async def _store(
         timings=timings,
         level=params.level,
         brand=params.brand,
+        **lists.as_json(),
     )
-    rows = _rows(projection, scores, received)
-    kinds = projection.kinds
-    accounts = [row for row in rows if kinds[projection.index[row[0]]] == "account"]
-    customers = [row for row in rows if kinds[projection.index[row[0]]] == "customer"]
+    rows = _rows(projection, scores)
+    customer = [kind == "customer" for kind in projection.kinds]
+    order = scores.order.tolist()
+    accounts = [row for row, node in zip(rows, order, strict=True) if not customer[node]]
+    customers = [row for row, node in zip(rows, order, strict=True) if customer[node]]
     batch: list[tuple[Statement, Params]] = [*runstore.delete_run(run_id), create]
     batch += runstore.chunked(SCORE_ACCOUNTS, accounts, run=run_id)
     batch += runstore.chunked(SCORE_CUSTOMERS, customers, run=run_id)
@@ -211,13 +210,10 @@ async def _store(
     return created_at
 
 
-def _rows(
-    projection: Projection, scores: InfluenceScores, received: dict[int, list[int]]
-) -> list[list[Any]]:
+def _rows(projection: Projection, scores: InfluenceScores) -> list[list[Any]]:
     """One SCORED row per node, in rank order (columns as in ``_SCORED_PROPS``)."""
     order = scores.order
-    unknown = [None] * len(ENGAGEMENT_COLUMNS)
-    by_type = list(zip(*(received.get(node, unknown) for node in order.tolist()), strict=True))
+    received = [projection.received_counts[c][order].tolist() for c in ENGAGEMENT_COLUMNS]
     sentiment = [None if np.isnan(x) else x for x in projection.sentiment[order].tolist()]
     columns = [
         [projection.ids[i] for i in order.tolist()],
@@ -227,7 +223,7 @@ def _rows(
         scores.pagerank_part[order].tolist(),
         scores.reach_part[order].tolist(),
         projection.followers[order].tolist(),
-        *by_type,
+        *received,
         [list(projection.platforms[i]) for i in order.tolist()],
         sentiment,
         projection.sentiment_posts[order].tolist(),
@@ -239,10 +235,18 @@ def _rows(
 async def _read_run(
     store: GraphStore, params: InfluenceParams, stored: runstore.StoredRun
 ) -> InfluenceRun:
-    args = {"run": stored.id, "top": params.top}
-    top, advocates, detractors = await asyncio.gather(
-        store.read(TOP, args), store.read(ADVOCATES, args), store.read(DETRACTORS, args)
-    )
+    lists = [stored.props.get(name) for name in _LISTS]
+    if params.top <= LISTED and all(isinstance(x, str) for x in lists):
+        top, advocates, detractors = (
+            [InfluenceResult.model_validate(r) for r in json.loads(str(x))[: params.top]]
+            for x in lists
+        )
+    else:
+        args = {"run": stored.id, "top": params.top}
+        rows = await asyncio.gather(
+            store.read(TOP, args), store.read(ADVOCATES, args), store.read(DETRACTORS, args)
+        )
+        top, advocates, detractors = ([_stored_result(row) for row in part] for part in rows)
     return InfluenceRun(
         run_id=stored.id,
         graph_version=stored.graph_version,
@@ -252,9 +256,9 @@ async def _read_run(
         node_count=stored.node_count,
         edge_count=stored.edge_count,
         timings=stored.timings,
-        results=[_stored_result(row) for row in top],
-        advocates=[_stored_result(row) for row in advocates],
-        detractors=[_stored_result(row) for row in detractors],
+        results=top,
+        advocates=advocates,
+        detractors=detractors,
     )
 
 
@@ -270,9 +274,9 @@ def _stored_result(row: dict[str, Any]) -> InfluenceResult:
             pagerank_part=float(s["pagerank_part"]),
             reach_part=float(s["reach_part"]),
             followers=int(s["followers"]),
-            engagement_received=None
-            if s.get(ENGAGEMENT_COLUMNS[0]) is None
-            else EngagementReceived(**{c: int(s.get(c) or 0) for c in ENGAGEMENT_COLUMNS}),
+            engagement_received=EngagementReceived(
+                **{c: int(s.get(c) or 0) for c in ENGAGEMENT_COLUMNS}
+            ),
             channels=[str(c) for c in s.get("channels") or []],
             brand_sentiment=None if s.get("sentiment") is None else float(s["sentiment"]),
             sentiment_posts=int(s.get("sentiment_posts") or 0),

@@ -129,16 +129,13 @@ class EngagementReceived(BaseModel):
 
 
 class InfluenceBreakdown(BaseModel):
-    """Why a node ranks where it does: ``score = pagerank_part + reach_part``.
-
-    ``engagement_received`` is given for the best-ranked nodes, advocates and
-    detractors of a run (see ``algorithms.influence_run.BREAKDOWN_TOP``), else null."""
+    """Why a node ranks where it does: ``score = pagerank_part + reach_part``."""
 
     pagerank: float
     pagerank_part: float
     reach_part: float
     followers: int
-    engagement_received: EngagementReceived | None
+    engagement_received: EngagementReceived
     channels: list[str]
     brand_sentiment: float | None
     sentiment_posts: int

@@ -84,7 +84,7 @@ def pagerank(
 
 
 def _pagerank_igraph(projection: Projection, alpha: float) -> FloatArray:
-    graph = projection.to_igraph(directed=True)
+    graph = projection.to_igraph(directed=True, names=False)
     weights = "weight" if projection.edge_count else None
     ranks = graph.pagerank(directed=True, damping=alpha, weights=weights, implementation="prpack")
     return np.asarray(ranks, dtype=np.float64)

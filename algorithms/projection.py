@@ -208,9 +208,9 @@ class Projection:
         )
         return graph
 
-    def to_igraph(self, *, directed: bool = True) -> igraph.Graph:
+    def to_igraph(self, *, directed: bool = True, names: bool = True) -> igraph.Graph:
         """The projection as an igraph Graph: vertex ``i`` is ``ids[i]`` (attribute
-        ``name``), edge attribute ``weight``."""
+        ``name``, unless ``names=False``), edge attribute ``weight``."""
         import igraph as ig
 
         if directed:
@@ -219,7 +219,8 @@ class Projection:
             src, dst, weight = self.undirected
         edges = np.column_stack((src, dst)).tolist()
         graph = ig.Graph(n=self.node_count, edges=edges, directed=directed)
-        graph.vs["name"] = self.ids
+        if names:
+            graph.vs["name"] = self.ids
         graph.es["weight"] = weight.tolist()
         return graph
 

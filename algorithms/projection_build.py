@@ -144,15 +144,28 @@ def assemble(
 
 
 class _RefLookup:
-    """Engine refs → account row numbers."""
+    """Engine refs → account row numbers: a direct table when refs are small
+    integers (FalkorDB's ids are dense), else a binary search."""
+
+    _DIRECT_LIMIT = 64_000_000
 
     def __init__(self, refs: LongArray) -> None:
+        self.size = refs.size
+        top = int(refs.max()) if refs.size else -1
+        self.table: LongArray | None = None
+        if refs.size and int(refs.min()) >= 0 and top < self._DIRECT_LIMIT:
+            self.table = np.full(top + 1, -1, dtype=np.int64)
+            self.table[refs] = np.arange(refs.size)
         self.order = np.argsort(refs, kind="stable")
         self.sorted = refs[self.order]
 
     def index(self, refs: LongArray) -> tuple[LongArray, npt.NDArray[np.bool_]]:
-        if self.sorted.size == 0:
+        if self.size == 0:
             return np.zeros(refs.shape, dtype=np.int64), np.zeros(refs.shape, dtype=np.bool_)
+        if self.table is not None:
+            inside = (refs >= 0) & (refs < self.table.size)
+            rows = np.where(inside, self.table[np.where(inside, refs, 0)], -1)
+            return np.maximum(rows, 0), rows >= 0
         pos = np.minimum(np.searchsorted(self.sorted, refs), self.sorted.size - 1)
         return self.order[pos], self.sorted[pos] == refs
 
@@ -221,13 +234,22 @@ def _nodes(
     lookup: _RefLookup,
 ) -> dict[str, Any]:
     """Per-node facts summed over each node's accounts."""
-    members: list[list[str]] = [[] for _ in range(n)]
-    platforms: list[set[str]] = [set() for _ in range(n)]
     inside = np.flatnonzero(account_node >= 0)
-    for i, node in zip(inside.tolist(), account_node[inside].tolist(), strict=True):
-        members[node].append(accounts.ids[i])
-        if accounts.platforms[i]:
-            platforms[node].add(accounts.platforms[i])
+    # Each node's accounts, in id order: sort the accounts in scope by node.
+    by_node = inside[np.argsort(account_node[inside], kind="stable")]
+    starts = np.searchsorted(account_node[by_node], np.arange(n + 1))
+    ids, names = accounts.ids, accounts.platforms
+    members: list[tuple[str, ...]] = []
+    platforms: list[tuple[str, ...]] = []
+    for start, end in zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True):
+        if end - start == 1:
+            i = int(by_node[start])
+            members.append((ids[i],))
+            platforms.append((names[i],) if names[i] else ())
+        else:
+            rows = by_node[start:end].tolist()
+            members.append(tuple(sorted(ids[i] for i in rows)))
+            platforms.append(tuple(sorted({names[i] for i in rows if names[i]})))
     followers = np.bincount(
         account_node[inside], weights=accounts.followers[inside], minlength=n
     ).astype(np.int64)
@@ -249,8 +271,8 @@ def _nodes(
         "account_refs": dict(
             zip(accounts.refs[inside].tolist(), account_node[inside].tolist(), strict=True)
         ),
-        "accounts": [tuple(sorted(m)) if len(m) > 1 else tuple(m) for m in members],
-        "platforms": [tuple(sorted(p)) for p in platforms],
+        "accounts": members,
+        "platforms": platforms,
         "followers": followers,
         "sentiment": mean,
         "sentiment_posts": rated.astype(np.int64),

@@ -103,18 +103,27 @@ _PACKED_COUNTS = (
 )
 
 BRAND_IDS = Statement("projection.brand_ids", "MATCH (b:Brand) RETURN b.id AS id ORDER BY id")
-ACCOUNTS = Statement(
-    "projection.accounts",
+# Accounts by platform; on FalkorDB the ids come joined by ``$sep`` (a control
+# character no id contains — checked on arrival, with a list read to fall back on).
+_ACCOUNTS_HEAD = (
     "MATCH (a:Account) WHERE id(a) % $pages = $page "
     "AND ($platform IS NULL OR a.platform = $platform) "
-    "RETURN collect(a.id) AS ids, collect(coalesce(a.platform, '')) AS platforms, "
+    "WITH coalesce(a.platform, '') AS platform, a"
+)
+ACCOUNTS = Statement(
+    "projection.accounts",
+    f"{_ACCOUNTS_HEAD} RETURN platform, collect(a.id) AS ids, "
     "collect([id(a), toInteger(coalesce(a.followers, 0))]) AS rows",
-    falkordb="MATCH (a:Account) WHERE id(a) % $pages = $page "
-    "AND ($platform IS NULL OR a.platform = $platform) "
-    "RETURN collect(a.id) AS ids, collect(coalesce(a.platform, '')) AS platforms, "
+    falkordb=f"{_ACCOUNTS_HEAD} RETURN platform, string.join(collect(a.id), $sep) AS ids, "
     "string.join(collect(toString(id(a)) + ' ' + toString(toInteger(coalesce(a.followers, 0)))), "
     "' ') AS rows",
 )
+ACCOUNTS_LISTED = Statement(
+    "projection.accounts_listed",
+    f"{_ACCOUNTS_HEAD} RETURN platform, collect(a.id) AS ids, "
+    "collect([id(a), toInteger(coalesce(a.followers, 0))]) AS rows",
+)
+_SEPARATOR = "\x1f"
 IDENTITIES = Statement(
     "projection.identities",
     "MATCH (c:Customer)-[h:HAS_ACCOUNT]->(a:Account) "
@@ -198,29 +207,26 @@ FOLLOWS = _statement(
     "id(v)",
     _nano("coalesce(f.weight, 1.0)"),
 )
-# Sentiment toward the brand: the ABOUT edge's own score, else the post's.  Pages
-# split the posts (an account may come back once per page; the projection sums).
-_SENTIMENT_GROUP = (
+# Sentiment toward the brand, one tuple per post about it: the ABOUT edge's own
+# score, else the post's, 2 (outside [-1, 1]) when neither is set.  Summed per
+# account here rather than in the engine, whose grouping costs more than the
+# transfer.  Pages split the posts.
+_SENTIMENT_TAIL = (
     f"WHERE id(p) % $pages = $page AND {_POST_IN_WINDOW} "
-    "MATCH (a:Account)-[:POSTED]->(p) WHERE $platform IS NULL OR a.platform = $platform "
-    "WITH a, p, coalesce(ab.sentiment, p.sentiment) AS s "
-    "WITH id(a) AS a, sum(s) AS total, count(s) AS rated, count(p) AS posts"
+    "MATCH (a:Account)-[:POSTED]->(p) WHERE $platform IS NULL OR a.platform = $platform"
 )
+_UNRATED = 2
 BRAND_SENTIMENT = _statement(
     "projection.brand_sentiment",
-    f"MATCH (b:Brand {{id: $brand}}) WITH b MATCH (b)<-[ab:ABOUT]-(p:Post) {_SENTIMENT_GROUP}",
-    "a",
-    _nano("total"),
-    "rated",
-    "posts",
+    f"MATCH (b:Brand {{id: $brand}}) WITH b MATCH (b)<-[ab:ABOUT]-(p:Post) {_SENTIMENT_TAIL}",
+    "id(a)",
+    _nano("coalesce(ab.sentiment, p.sentiment, 2.0)"),
 )
 ANY_BRAND_SENTIMENT = _statement(
     "projection.any_brand_sentiment",
-    f"MATCH (b:Brand) WITH b MATCH (b)<-[ab:ABOUT]-(p:Post) {_SENTIMENT_GROUP}",
-    "a",
-    _nano("total"),
-    "rated",
-    "posts",
+    f"MATCH (b:Brand) WITH b MATCH (b)<-[ab:ABOUT]-(p:Post) {_SENTIMENT_TAIL}",
+    "id(a)",
+    _nano("coalesce(ab.sentiment, p.sentiment, 2.0)"),
 )
 
 
@@ -277,15 +283,31 @@ async def read_brand_ids(store: GraphStore) -> list[str]:
 
 
 async def read_accounts(store: GraphStore, *, platform: str | None) -> AccountTable:
-    pages = await _pages(store, ACCOUNTS, {"platform": platform})
+    params = {"platform": platform, "sep": _SEPARATOR}
+    try:
+        return _account_table(await _pages(store, ACCOUNTS, params))
+    except _Misread:
+        return _account_table(await _pages(store, ACCOUNTS_LISTED, params))
+
+
+class _Misread(Exception):
+    """A packed answer did not split into as many items as it should have."""
+
+
+def _account_table(pages: Sequence[Sequence[Mapping[str, Any]]]) -> AccountTable:
     ids: list[str] = []
     platforms: list[str] = []
     tables = []
     for rows in pages:
         for row in rows:
-            ids.extend(str(i) for i in row["ids"])
-            platforms.extend(str(p) for p in row["platforms"])
-            tables.append(unpack(row["rows"], 2))
+            table = unpack(row["rows"], 2)
+            names = row["ids"]
+            found = (names.split(_SEPARATOR) if names else []) if isinstance(names, str) else names
+            if len(found) != table.shape[0]:
+                raise _Misread
+            ids.extend(str(i) for i in found)
+            platforms.extend([str(row["platform"])] * table.shape[0])
+            tables.append(table)
     table = np.concatenate(tables) if tables else np.zeros((0, 2), dtype=np.int64)
     return AccountTable(table[:, 0].copy(), ids, platforms, table[:, 1].copy())
 
@@ -375,8 +397,18 @@ async def read_sentiment(
         pages = await _pages(store, ANY_BRAND_SENTIMENT, params)
     else:
         pages = await _pages(store, BRAND_SENTIMENT, {**params, "brand": brand})
-    table = _stack(pages, 4)
-    return SentimentTable(table[:, 0], _scaled(table[:, 1]), table[:, 2], table[:, 3])
+    table = _stack(pages, 2)
+    refs, inverse = np.unique(table[:, 0], return_inverse=True)
+    score = _scaled(table[:, 1])
+    rated = score < _UNRATED - 0.5
+    return SentimentTable(
+        refs,
+        np.bincount(inverse, weights=np.where(rated, score, 0.0), minlength=refs.size).astype(
+            np.float64
+        ),
+        np.bincount(inverse, weights=rated, minlength=refs.size).astype(np.int64),
+        np.bincount(inverse, minlength=refs.size).astype(np.int64),
+    )
 
 
 async def _pages(

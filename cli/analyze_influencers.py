@@ -90,9 +90,7 @@ def _table(title: str, rows: list[InfluenceResult]) -> Table:
             fmt(b.pagerank_part),
             fmt(b.reach_part),
             f"{b.followers:,}",
-            "–"
-            if b.engagement_received is None
-            else f"{sum(b.engagement_received.model_dump().values()):,}",
+            f"{sum(b.engagement_received.model_dump().values()):,}",
             fmt(b.brand_sentiment, 2),
             fmt(b.advocacy),
         )

