@@ -39,7 +39,8 @@ _AUTHORS = (
     "MATCH (a:Account)-[:POSTED]->(p) WHERE $platform IS NULL OR a.platform = $platform "
     "RETURN h.id AS tag, "
 )
-_ALL_TAGGED = "MATCH (p:Post)-[:TAGGED]->(h:Hashtag) "
+# ``WITH h`` starts from the (few) hashtags rather than from every post.
+_ALL_TAGGED = "MATCH (h:Hashtag) WITH h MATCH (p:Post)-[:TAGGED]->(h) "
 _BRAND_TAGGED = (
     "MATCH (b:Brand {id: $brand}) WITH b MATCH (b)<-[:ABOUT]-(p:Post)-[:TAGGED]->(h:Hashtag) "
 )

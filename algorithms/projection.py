@@ -78,7 +78,8 @@ class Projection:
     without self-loops.
     Per-edge: ``weight``, ``engaged_count`` (interactions), ``interactions``
     (counts per type: replies, shares, quotes, likes, mentions), ``last_at`` (epoch
-    ms of the latest interaction, 0 when unknown) and ``follows`` (u follows v);
+    ms of the latest interaction; read for brand- or window-scoped projections
+    only, 0 otherwise — ENGAGED.last_at has it) and ``follows`` (u follows v);
     the interaction arrays are empty when ``detail`` is false.
     Per-node: ``kinds`` ("account" or "customer"), ``accounts`` (the node's
     accounts), ``platforms``, ``followers`` (summed over accounts), ``sentiment``

@@ -95,9 +95,9 @@ _POST_IN_WINDOW = (
     "($since IS NULL OR p.created_at >= $since) AND ($until IS NULL OR p.created_at < $until)"
 )
 _TYPE_CODE = "CASE type WHEN 'REPLIED' THEN 0 WHEN 'SHARED' THEN 1 WHEN 'QUOTED' THEN 2 ELSE 3 END"
+# ENGAGED.count is the sum of the five, so under 4096 each fits in 12 bits.
 _PACKED_COUNTS = (
-    "CASE WHEN e.replies < 4096 AND e.shares < 4096 AND e.quotes < 4096 "
-    "AND e.likes < 4096 AND e.mentions < 4096 "
+    "CASE WHEN e.count < 4096 "
     "THEN e.replies + 4096 * (e.shares + 4096 * (e.quotes + 4096 * (e.likes + 4096 * e.mentions))) "
     "ELSE -1 END"
 )
@@ -144,7 +144,6 @@ ENGAGED_DETAIL = _statement(
     "id(v)",
     _nano("coalesce(e.weight, 1.0)"),
     _PACKED_COUNTS,
-    "coalesce(e.last_at, 0)",
 )
 ENGAGED_PAIRS = Statement(
     "projection.engaged_pairs",
@@ -330,7 +329,7 @@ async def read_engaged(store: GraphStore, *, platform: str | None, detail: bool)
     if not detail:
         table = _stack(await _pages(store, ENGAGED, {"platform": platform}), 3)
         return EdgeTable(table[:, 0], table[:, 1], _scaled(table[:, 2]))
-    table = _stack(await _pages(store, ENGAGED_DETAIL, {"platform": platform}), 5)
+    table = _stack(await _pages(store, ENGAGED_DETAIL, {"platform": platform}), 4)
     packed = table[:, 3]
     counts = np.zeros((table.shape[0], len(ENGAGEMENT_COLUMNS)), dtype=np.int64)
     mask = (1 << _COUNT_BITS) - 1
@@ -339,7 +338,11 @@ async def read_engaged(store: GraphStore, *, platform: str | None, detail: bool)
     overflow = np.flatnonzero(packed < 0)
     if overflow.size:
         await _exact_counts(store, table, overflow, counts)
-    return EdgeTable(table[:, 0], table[:, 1], _scaled(table[:, 2]), counts, table[:, 4])
+    # ENGAGED.last_at stays in the graph: reading it would cost a third more, and
+    # only evidence for a few edges needs it.
+    return EdgeTable(
+        table[:, 0], table[:, 1], _scaled(table[:, 2]), counts, np.zeros(table.shape[0], np.int64)
+    )
 
 
 async def _exact_counts(

@@ -208,7 +208,7 @@ async def test_counts_too_large_to_pack_are_read_exactly(falkordb_store: GraphSt
     assert p.received("likes")[p.index["twitter:star"]] == 9000
     assert p.received("likes")[p.index["twitter:other"]] == 1
     assert p.engaged_count.tolist() == [1, 9000]  # fan→other, fan→star
-    assert sorted(p.last_at.tolist()) == [5, 7]
+    assert p.last_at.tolist() == [0, 0]  # not read for an unscoped projection
 
 
 async def test_an_id_holding_the_separator_is_still_read(falkordb_store: GraphStore) -> None:
