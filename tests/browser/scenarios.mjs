@@ -26,13 +26,13 @@ async function settled(page, timeout = 60000) {
 const text = async (locator) => ((await locator.textContent()) ?? "").trim();
 const personRows = (page) => page.locator("table.leaderboard tbody tr:has(a.person)");
 const go = (page, hash) => page.evaluate((h) => (location.hash = h), hash);
-/** Each view's address, showing data about ``customerId`` where a view needs a person. */
+/** Each view's address, about ``customerId`` where a view needs a person (listening: a brand). */
 const viewHash = (view, customerId) =>
-  view === "customer"
-    ? `#/customer/${encodeURIComponent(customerId)}`
-    : view === "paths"
-      ? `#/paths?target=${encodeURIComponent(customerId)}`
-      : `#/${view}`;
+  ({
+    customer: `#/customer/${encodeURIComponent(customerId)}`,
+    paths: `#/paths?target=${encodeURIComponent(customerId)}`,
+    listening: "#/listening?brand=lumora",
+  })[view] ?? `#/${view}`;
 
 export async function influencers(page, { base, brand }) {
   const shots = [];

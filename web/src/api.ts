@@ -100,7 +100,7 @@ export async function gql<T>(
     if (signal?.aborted) throw error;
     throw new ApiError(
       "network",
-      "Cannot reach the scrm-graph API. Is the server running? Trying again…",
+      "Cannot reach the scrm-graph API. Is the server running?",
     );
   }
   let body: GraphQLResponse<T>;

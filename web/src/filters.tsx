@@ -110,25 +110,24 @@ export function WindowFilter(props: { route: Route }) {
       </Field>
       {choice === "custom" ? (
         <>
-          <Field label="From">
-            <input
-              type="date"
-              name="from"
-              value={route.params.get("from") ?? ""}
-              onChange={(e) => setParams(route, { from: e.currentTarget.value, cursor: null })}
-            />
-          </Field>
-          <Field label="To">
-            <input
-              type="date"
-              name="to"
-              value={route.params.get("to") ?? ""}
-              onChange={(e) => setParams(route, { to: e.currentTarget.value, cursor: null })}
-            />
-          </Field>
+          <DateFilter route={route} name="from" label="From" />
+          <DateFilter route={route} name="to" label="To (inclusive)" />
         </>
       ) : null}
     </>
+  );
+}
+
+function DateFilter(props: { route: Route; name: string; label: string }) {
+  return (
+    <Field label={props.label}>
+      <input
+        type="date"
+        name={props.name}
+        value={props.route.params.get(props.name) ?? ""}
+        onChange={(e) => setParams(props.route, { [props.name]: e.currentTarget.value, cursor: null })}
+      />
+    </Field>
   );
 }
 
