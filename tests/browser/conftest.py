@@ -130,7 +130,7 @@ class Scenario:
 
 @pytest.fixture(scope="session")
 def site(engine: EmbeddedEngine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The app on the small demo data: generated, brands added, loaded with `scrm load all`."""
+    """The app on the small demo data, loaded by `scrm demo seed`."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"no Chromium at {CHROMIUM}: `make test` installs Debian's chromium package")
     if not (ROOT / "web" / "dist" / "index.html").exists():
@@ -145,17 +145,10 @@ def site(engine: EmbeddedEngine, tmp_path_factory: pytest.TempPathFactory) -> It
         SCRM_API_REQUEST_TIMEOUT="120",
     )
     demo = work / "demo"
-    _ok(run_scrm("demo", "generate", "--size", "small", "--out", str(demo), env=env))
-    for brand in json.loads((demo / "brands.json").read_text(encoding="utf-8")):
-        aliases = [arg for alias in brand["aliases"] for arg in ("--alias", alias)]
-        _ok(run_scrm("brand", "add", brand["id"], "--name", brand["name"], *aliases, env=env))
+    # The demo set as `make run` loads it: generated, brands added, every folder loaded.
+    _ok(run_scrm("demo", "seed", "--dir", str(demo), env=env, timeout=600))
     site = Site(env=env, port=free_port(), demo=demo)
     site.start()
-    _ok(
-        run_scrm(
-            "load", "all", str(demo), "--rejects", str(work / "rejects.jsonl"), env=env, timeout=600
-        )
-    )
     try:
         yield site
     finally:
