@@ -121,6 +121,8 @@ TIES = Statement(
     "RETURN aid, out_n, out_last, in_n, in_last, count(DISTINCT cm) AS communities, "
     "min(m.since) AS member_since",
 )
+# An order linked to no brand counts toward every brand: a shop export loaded
+# without --brand is taken to be the brand's own shop.
 ORDERS = Statement(
     "capital.orders",
     "UNWIND $ids AS cid MATCH (c:Customer {id: cid}) "
@@ -128,7 +130,8 @@ ORDERS = Statement(
     "MATCH (c)-[:PLACED]->(o:Order) "
     "WHERE coalesce(o.created_at, $as_of) <= $as_of "
     "OPTIONAL MATCH (o)-[:OF_BRAND]->(b:Brand) "
-    "WITH cid, o, collect(b.id) AS brands WHERE $brand IS NULL OR $brand IN brands "
+    "WITH cid, o, collect(b.id) AS brands "
+    "WHERE $brand IS NULL OR size(brands) = 0 OR $brand IN brands "
     "RETURN cid, count(o) AS orders, sum(coalesce(o.total, 0.0)) AS value, "
     "collect(DISTINCT o.currency) AS currencies, max(o.created_at) AS last_order",
 )

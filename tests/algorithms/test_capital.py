@@ -35,6 +35,11 @@ ORDERS = Statement(
     "CREATE (c)-[:PLACED]->(:Order {id: r.id, total: r.total, currency: r.currency, "
     "created_at: r.at})-[:OF_BRAND]->(b)",
 )
+UNBRANDED_ORDERS = Statement(
+    "test.capital.unbranded_orders",
+    "UNWIND $rows AS r MATCH (c:Customer {id: r.customer}) "
+    "CREATE (c)-[:PLACED]->(:Order {id: r.id, total: r.total, created_at: r.at})",
+)
 COMMUNITIES = Statement(
     "test.capital.communities",
     "UNWIND $rows AS r MATCH (a:Account {id: r.account}), (b:Brand {id: r.brand}) "
@@ -105,6 +110,8 @@ def scenario() -> tuple[GraphBuilder, dict[str, list[dict[str, Any]]]]:
             {"id": "o-c2", "customer": "cust:c", "brand": "acme", "total": 50.0, "at": T + DAY},
             {"id": "o-d", "customer": "cust:d", "brand": "acme", "total": 5.0, "at": T - DAY},
         ],
+        # A shop order naming no brand counts toward every brand.
+        "unbranded": [{"id": "o-r4", "customer": "cust:r", "total": 7.0, "at": T - DAY}],
         "communities": [
             {"account": "tw:a", "community": "acme-club", "brand": "acme", "since": T - 365 * DAY}
         ],
@@ -122,6 +129,7 @@ async def graph(falkordb_store: GraphStore) -> GraphStore:
         (HANDLES, "handles"),
         (ALIASES, "aliases"),
         (ORDERS, "orders"),
+        (UNBRANDED_ORDERS, "unbranded"),
         (COMMUNITIES, "communities"),
     ):
         await falkordb_store.write(statement, {"rows": extra[key]})
@@ -180,13 +188,15 @@ async def test_advocate_scores_by_hand(graph: GraphStore) -> None:
 
 async def test_orders_are_per_brand_and_before_the_clock(graph: GraphStore) -> None:
     acme = await capital(graph, "cust:r", "cust:c")
-    assert (acme["cust:r"].breakdown.orders, acme["cust:r"].breakdown.order_value) == (2, 50.5)
+    assert (acme["cust:r"].breakdown.orders, acme["cust:r"].breakdown.order_value) == (3, 57.5)
     assert acme["cust:c"].breakdown.orders == 1
     assert acme["cust:r"].breakdown.currencies == ["EUR"]
     every = await capital(graph, "cust:r", brand=None)
-    assert (every["cust:r"].breakdown.orders, every["cust:r"].breakdown.order_value) == (3, 150.5)
+    assert (every["cust:r"].breakdown.orders, every["cust:r"].breakdown.order_value) == (4, 157.5)
     other = await capital(graph, "cust:r", brand="other")
-    assert other["cust:r"].stage == "customer"
+    assert (other["cust:r"].breakdown.orders, other["cust:r"].breakdown.order_value) == (2, 107.0)
+    assert other["cust:r"].stage == "repeat_customer"
+    assert (await capital(graph, "cust:c", brand="other"))["cust:c"].stage == "prospect"
 
 
 async def test_detractor_and_prospect(graph: GraphStore) -> None:
