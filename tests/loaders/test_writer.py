@@ -30,7 +30,7 @@ from graph.model import (
 from graph.store import GraphStore
 from graph.version import graph_version
 from loaders.engaged import EngagementWeights, recompute_all
-from loaders.writer import GraphWriter
+from loaders.writer import GraphWriter, relationship_of
 from tests.loaders.snapshot import engaged, snapshot
 
 NODE = Statement("test.writer.node", "MATCH (n {id: $id}) RETURN n AS node")
@@ -367,3 +367,30 @@ async def test_reloading_leaves_engaged_unchanged(store: GraphStore) -> None:
     await GraphWriter(store).write(conversation())
     await GraphWriter(store).write(list(reversed(conversation())))
     assert await snapshot(store) == first
+
+
+def test_relationship_of_names_what_a_record_stands_for() -> None:
+    assert relationship_of(Engagement(type="LIKED", account="t:u", post="t:p")) == (
+        "Account",
+        "t:u",
+        "LIKED",
+        "Post",
+        "t:p",
+    )
+    assert relationship_of(Post(id="t:p", platform="t", author="t:v")) == (
+        "Account",
+        "t:v",
+        "POSTED",
+        "Post",
+        "t:p",
+    )
+    assert relationship_of(OrderBrand(order="o", brand="b")) == (
+        "Order",
+        "o",
+        "OF_BRAND",
+        "Brand",
+        "b",
+    )
+    assert relationship_of(Post(id="t:p", platform="t")) is None
+    assert relationship_of(Account(id="t:u", platform="t")) is None
+    assert relationship_of(AccountLink(account="t:u", key_type="email", key="x")) is None
