@@ -1,8 +1,6 @@
 """The influence service: compute or reuse a stored influence run for given parameters.
 
-Scores are stored as ``(AnalysisRun)-[:SCORED {rank, score, pagerank,
-pagerank_part, reach_part, followers, replies, shares, quotes, likes, mentions,
-channels, sentiment, sentiment_posts, advocacy}]->(Account|Customer)`` for every
+Scores are stored as SCORED relationships (:mod:`algorithms.scored`) for every
 node of the projection, so the API can answer "how influential is X" and list
 any part of the ranking without recomputing.  The first ``LISTED`` results,
 advocates and detractors are also kept on the AnalysisRun as JSON
@@ -29,6 +27,7 @@ from algorithms.models import (
     InfluenceRun,
 )
 from algorithms.projection import ENGAGEMENT_COLUMNS, Projection, project
+from algorithms.scored import ADVOCATES, DETRACTORS, TOP, score_statements, stored_result
 from graph.cypher import Statement
 from graph.store import GraphStore, Params
 from graph.version import graph_version
@@ -37,38 +36,6 @@ __all__ = ["LISTED", "run_influence"]
 
 LISTED = 500
 
-_SCORED_PROPS = (
-    "{rank: row[1], score: row[2], pagerank: row[3], pagerank_part: row[4], "
-    "reach_part: row[5], followers: row[6], replies: row[7], shares: row[8], quotes: row[9], "
-    "likes: row[10], mentions: row[11], channels: row[12], sentiment: row[13], "
-    "sentiment_posts: row[14], advocacy: row[15]}"
-)
-SCORE_ACCOUNTS = Statement(
-    "influence.score_accounts",
-    "MATCH (r:AnalysisRun {id: $run}) UNWIND $rows AS row "
-    f"MATCH (n:Account {{id: row[0]}}) CREATE (r)-[:SCORED {_SCORED_PROPS}]->(n)",
-)
-SCORE_CUSTOMERS = Statement(
-    "influence.score_customers",
-    "MATCH (r:AnalysisRun {id: $run}) UNWIND $rows AS row "
-    f"MATCH (n:Customer {{id: row[0]}}) CREATE (r)-[:SCORED {_SCORED_PROPS}]->(n)",
-)
-_RETURN = "RETURN n.id AS id, labels(n)[0] AS label, s AS s"
-TOP = Statement(
-    "influence.top",
-    "MATCH (:AnalysisRun {id: $run})-[s:SCORED]->(n) WHERE s.rank <= $top "
-    f"{_RETURN} ORDER BY s.rank",
-)
-ADVOCATES = Statement(
-    "influence.advocates",
-    "MATCH (:AnalysisRun {id: $run})-[s:SCORED]->(n) WHERE s.advocacy > 0 "
-    f"{_RETURN} ORDER BY s.advocacy DESC, s.rank LIMIT $top",
-)
-DETRACTORS = Statement(
-    "influence.detractors",
-    "MATCH (:AnalysisRun {id: $run})-[s:SCORED]->(n) WHERE s.advocacy < 0 "
-    f"{_RETURN} ORDER BY s.advocacy, s.rank LIMIT $top",
-)
 _LISTS = ("top_json", "advocates_json", "detractors_json")
 
 
@@ -198,38 +165,10 @@ async def _store(
         brand=params.brand,
         **lists.as_json(),
     )
-    rows = _rows(projection, scores)
-    customer = [kind == "customer" for kind in projection.kinds]
-    order = scores.order.tolist()
-    accounts = [row for row, node in zip(rows, order, strict=True) if not customer[node]]
-    customers = [row for row, node in zip(rows, order, strict=True) if customer[node]]
     batch: list[tuple[Statement, Params]] = [*runstore.delete_run(run_id), create]
-    batch += runstore.chunked(SCORE_ACCOUNTS, accounts, run=run_id)
-    batch += runstore.chunked(SCORE_CUSTOMERS, customers, run=run_id)
+    batch += score_statements(run_id, projection, scores)
     await store.write_batch(batch)
     return created_at
-
-
-def _rows(projection: Projection, scores: InfluenceScores) -> list[list[Any]]:
-    """One SCORED row per node, in rank order (columns as in ``_SCORED_PROPS``)."""
-    order = scores.order
-    received = [projection.received_counts[c][order].tolist() for c in ENGAGEMENT_COLUMNS]
-    sentiment = [None if np.isnan(x) else x for x in projection.sentiment[order].tolist()]
-    columns = [
-        [projection.ids[i] for i in order.tolist()],
-        list(range(1, len(order) + 1)),
-        scores.score[order].tolist(),
-        scores.pagerank[order].tolist(),
-        scores.pagerank_part[order].tolist(),
-        scores.reach_part[order].tolist(),
-        projection.followers[order].tolist(),
-        *received,
-        [list(projection.platforms[i]) for i in order.tolist()],
-        sentiment,
-        projection.sentiment_posts[order].tolist(),
-        scores.advocacy[order].tolist(),
-    ]
-    return [list(row) for row in zip(*columns, strict=True)]
 
 
 async def _read_run(
@@ -246,7 +185,7 @@ async def _read_run(
         rows = await asyncio.gather(
             store.read(TOP, args), store.read(ADVOCATES, args), store.read(DETRACTORS, args)
         )
-        top, advocates, detractors = ([_stored_result(row) for row in part] for part in rows)
+        top, advocates, detractors = ([stored_result(row) for row in part] for part in rows)
     return InfluenceRun(
         run_id=stored.id,
         graph_version=stored.graph_version,
@@ -259,29 +198,6 @@ async def _read_run(
         results=top,
         advocates=advocates,
         detractors=detractors,
-    )
-
-
-def _stored_result(row: dict[str, Any]) -> InfluenceResult:
-    s = row["s"]
-    return InfluenceResult(
-        rank=int(s["rank"]),
-        id=str(row["id"]),
-        kind=str(row["label"]).lower(),
-        score=float(s["score"]),
-        breakdown=InfluenceBreakdown(
-            pagerank=float(s["pagerank"]),
-            pagerank_part=float(s["pagerank_part"]),
-            reach_part=float(s["reach_part"]),
-            followers=int(s["followers"]),
-            engagement_received=EngagementReceived(
-                **{c: int(s.get(c) or 0) for c in ENGAGEMENT_COLUMNS}
-            ),
-            channels=[str(c) for c in s.get("channels") or []],
-            brand_sentiment=None if s.get("sentiment") is None else float(s["sentiment"]),
-            sentiment_posts=int(s.get("sentiment_posts") or 0),
-            advocacy=float(s["advocacy"]),
-        ),
     )
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from algorithms.errors import BadParameter, UnknownBrand
 from algorithms.evaluation import normalized_mutual_information
+from algorithms.influence_run import LISTED
 from algorithms.pagerank import pagerank
 from algorithms.projection import project
 from algorithms.runs import CommunityParams, InfluenceParams, run_communities, run_influence
@@ -95,6 +96,22 @@ async def test_influence_run_is_stored_and_reused(falkordb_store: GraphStore) ->
     assert [(r.id, r.rank) for r in again.results] == [(r.id, r.rank) for r in first.results[:2]]
     for fresh, stored in zip(first.results, again.results, strict=False):
         assert close(stored.model_dump(), fresh.model_dump())
+
+
+async def test_scores_read_back_exactly_from_scored(falkordb_store: GraphStore) -> None:
+    g = small_graph()
+    odd = g.account("slack:odd\x1fname")  # an id holding the packing separator
+    g.follow(odd, "twitter:a1")
+    g.follow("twitter:a3", odd)
+    await g.write(falkordb_store)
+    fresh = await run_influence(falkordb_store, InfluenceParams(top=LISTED + 1))
+    # Past the lists kept on the run node, a repeat reads the SCORED relationships.
+    stored = await run_influence(falkordb_store, InfluenceParams(top=LISTED + 1))
+    assert stored.reused and len(stored.results) == fresh.node_count == 6
+    assert close(stored.model_dump(exclude={"reused"}), fresh.model_dump(exclude={"reused"}))
+    assert odd in {r.id for r in stored.results}
+    unrated = next(r for r in stored.results if r.id == "twitter:a3").breakdown
+    assert unrated.brand_sentiment is None and unrated.channels == ["twitter"]
 
 
 async def test_a_new_graph_version_makes_a_new_run_and_old_runs_retire(

@@ -1,0 +1,183 @@
+"""SCORED relationships: an influence run's score for every node, written and read back.
+
+``(AnalysisRun)-[:SCORED {rank, score, pagerank, pagerank_part, reach_part,
+followers, replies, shares, quotes, likes, mentions, channels, sentiment,
+sentiment_posts, advocacy}]->(Account|Customer)``.
+
+A hundred thousand rows of fifteen values would take longer to encode as
+query parameters than to compute, so a chunk travels as three strings — the
+ids joined by a separator, the numbers joined by spaces, the channels — which
+the statement splits again.  An id holding the separator (never seen in
+practice) sends its chunk as plain rows instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from algorithms.influence import InfluenceScores
+from algorithms.models import EngagementReceived, InfluenceBreakdown, InfluenceResult
+from algorithms.projection import ENGAGEMENT_COLUMNS, Projection
+from graph.cypher import Statement
+from graph.store import Params
+
+__all__ = ["ADVOCATES", "DETRACTORS", "TOP", "score_statements", "stored_result"]
+
+CHUNK = 5000
+_SEP = "\x1f"
+# Numbers per row, in this order; the sentiment is empty when nothing was rated.
+_NUMBERS = (
+    "rank",
+    "score",
+    "pagerank",
+    "pagerank_part",
+    "reach_part",
+    "followers",
+    *ENGAGEMENT_COLUMNS,
+    "sentiment",
+    "sentiment_posts",
+    "advocacy",
+)
+_INTEGERS = {"rank", "followers", "sentiment_posts", *ENGAGEMENT_COLUMNS}
+
+
+def _property(name: str, offset: int) -> str:
+    value = f"x[o + {offset}]"
+    if name == "sentiment":
+        return f"sentiment: CASE {value} WHEN '' THEN null ELSE toFloat({value}) END"
+    return f"{name}: {'toInteger' if name in _INTEGERS else 'toFloat'}({value})"
+
+
+_PACKED_PROPS = ", ".join(_property(name, i) for i, name in enumerate(_NUMBERS))
+_CHANNELS = "channels: CASE ch[i] WHEN '' THEN [] ELSE split(ch[i], ',') END"
+
+
+def _packed(label: str) -> Statement:
+    return Statement(
+        f"influence.score_{label.lower()}s",
+        "MATCH (r:AnalysisRun {id: $run}) "
+        "WITH r, split($ids, $sep) AS ids, split($numbers, ' ') AS x, split($channels, $sep) AS ch "
+        f"UNWIND range(0, size(ids) - 1) AS i MATCH (n:{label} {{id: ids[i]}}) "
+        f"WITH r, n, i, x, ch, i * {len(_NUMBERS)} AS o "
+        f"CREATE (r)-[:SCORED {{{_PACKED_PROPS}, {_CHANNELS}}}]->(n)",
+    )
+
+
+def _listed(label: str) -> Statement:
+    props = ", ".join(f"{name}: row[{i + 1}]" for i, name in enumerate((*_NUMBERS, "channels")))
+    return Statement(
+        f"influence.score_{label.lower()}s_listed",
+        "MATCH (r:AnalysisRun {id: $run}) UNWIND $rows AS row "
+        f"MATCH (n:{label} {{id: row[0]}}) CREATE (r)-[:SCORED {{{props}}}]->(n)",
+    )
+
+
+_SCORE = {label: (_packed(label), _listed(label)) for label in ("Account", "Customer")}
+
+_RETURN = "RETURN n.id AS id, labels(n)[0] AS label, s AS s"
+TOP = Statement(
+    "influence.top",
+    "MATCH (:AnalysisRun {id: $run})-[s:SCORED]->(n) WHERE s.rank <= $top "
+    f"{_RETURN} ORDER BY s.rank",
+)
+ADVOCATES = Statement(
+    "influence.advocates",
+    "MATCH (:AnalysisRun {id: $run})-[s:SCORED]->(n) WHERE s.advocacy > 0 "
+    f"{_RETURN} ORDER BY s.advocacy DESC, s.rank LIMIT $top",
+)
+DETRACTORS = Statement(
+    "influence.detractors",
+    "MATCH (:AnalysisRun {id: $run})-[s:SCORED]->(n) WHERE s.advocacy < 0 "
+    f"{_RETURN} ORDER BY s.advocacy, s.rank LIMIT $top",
+)
+
+
+def score_statements(
+    run_id: str, projection: Projection, scores: InfluenceScores
+) -> list[tuple[Statement, Params]]:
+    """The statements writing one SCORED relationship per node of the projection."""
+    order = scores.order
+    ids = [projection.ids[i] for i in order.tolist()]
+    sentiment = projection.sentiment[order]
+    values: dict[str, list[Any]] = {
+        "rank": list(range(1, len(order) + 1)),
+        "score": scores.score[order].tolist(),
+        "pagerank": scores.pagerank[order].tolist(),
+        "pagerank_part": scores.pagerank_part[order].tolist(),
+        "reach_part": scores.reach_part[order].tolist(),
+        "followers": projection.followers[order].tolist(),
+        **{c: projection.received_counts[c][order].tolist() for c in ENGAGEMENT_COLUMNS},
+        "sentiment": [None if np.isnan(x) else x for x in sentiment.tolist()],
+        "sentiment_posts": projection.sentiment_posts[order].tolist(),
+        "advocacy": scores.advocacy[order].tolist(),
+    }
+    columns = [values[name] for name in _NUMBERS]
+    # repr keeps every bit of a float; the engine reads it back exactly.
+    tokens = [
+        " ".join("" if v is None else repr(v) for v in row) for row in zip(*columns, strict=True)
+    ]
+    channels = [",".join(projection.platforms[i]) for i in order.tolist()]
+    customer = [projection.kinds[i] == "customer" for i in order.tolist()]
+    batch: list[tuple[Statement, Params]] = []
+    for label, wanted in (("Account", False), ("Customer", True)):
+        rows = [i for i, is_customer in enumerate(customer) if is_customer == wanted]
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            batch.append(_chunk(label, run_id, chunk, ids, tokens, channels, columns))
+    return batch
+
+
+def _chunk(
+    label: str,
+    run_id: str,
+    rows: list[int],
+    ids: list[str],
+    tokens: list[str],
+    channels: list[str],
+    columns: list[list[Any]],
+) -> tuple[Statement, Params]:
+    packed, listed = _SCORE[label]
+    names = [ids[i] for i in rows]
+    if any(_SEP in name for name in names):
+        plain = [
+            [
+                ids[i],
+                *(column[i] for column in columns),
+                channels[i].split(",") if channels[i] else [],
+            ]
+            for i in rows
+        ]
+        return listed, {"run": run_id, "rows": plain}
+    return packed, {
+        "run": run_id,
+        "sep": _SEP,
+        "ids": _SEP.join(names),
+        "numbers": " ".join(tokens[i] for i in rows),
+        "channels": _SEP.join(channels[i] for i in rows),
+    }
+
+
+def stored_result(row: dict[str, Any]) -> InfluenceResult:
+    """An influence result from a SCORED row (``id``, ``label``, ``s``)."""
+    s = row["s"]
+    return InfluenceResult(
+        rank=int(s["rank"]),
+        id=str(row["id"]),
+        kind=str(row["label"]).lower(),
+        score=float(s["score"]),
+        breakdown=InfluenceBreakdown(
+            pagerank=float(s["pagerank"]),
+            pagerank_part=float(s["pagerank_part"]),
+            reach_part=float(s["reach_part"]),
+            followers=int(s["followers"]),
+            engagement_received=EngagementReceived(
+                **{c: int(s.get(c) or 0) for c in ENGAGEMENT_COLUMNS}
+            ),
+            channels=[str(c) for c in s.get("channels") or []],
+            brand_sentiment=None if s.get("sentiment") is None else float(s["sentiment"]),
+            sentiment_posts=int(s.get("sentiment_posts") or 0),
+            advocacy=float(s["advocacy"]),
+        ),
+    )
