@@ -140,10 +140,9 @@ async def build_graph(store: GraphStore, accounts: int, seed: int) -> dict[str, 
             target = min(accounts - 1, int(rng.paretovariate(1.1)) * rng.randrange(1, 50))
             if target == i:
                 continue
-            kind = "LIKED" if rng.random() < 0.7 else "REPLIED"
             records.append(
                 Engagement(
-                    type=kind,
+                    type="LIKED" if rng.random() < 0.7 else "REPLIED",
                     account=f"twitter:{i}",
                     post=f"twitter:p{target}",
                     at=NOW - rng.randrange(60) * DAY,
@@ -158,13 +157,13 @@ async def build_graph(store: GraphStore, accounts: int, seed: int) -> dict[str, 
     await writer.flush()  # ENGAGED
 
     await run_influence(store, InfluenceParams(brand="acme"))
-    target = None
+    reachable: str | None = None
     for i in range(accounts - 1, 0, -1):
         result = await find_advocacy_paths(store, PathParams(target=f"twitter:{i}", brand="acme"))
         if result.paths:
-            target = f"twitter:{i}"
+            reachable = f"twitter:{i}"
             break
-    return {"brand": "acme", "customer": "cust:1", "target": target}
+    return {"brand": "acme", "customer": "cust:1", "target": reachable}
 
 
 # --- servers -------------------------------------------------------------------------------

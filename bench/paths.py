@@ -336,12 +336,14 @@ async def main() -> None:
                 )
                 await store.ensure_schema()
                 started = time.perf_counter()
-                shape = await write_synthetic(
-                    store,
-                    accounts=args.accounts,
-                    interactions=args.interactions,
-                    seed=args.seed,
-                    brand=args.brand,
+                shape: dict[str, float] = dict(
+                    await write_synthetic(
+                        store,
+                        accounts=args.accounts,
+                        interactions=args.interactions,
+                        seed=args.seed,
+                        brand=args.brand,
+                    )
                 )
                 shape["write_s"] = round(time.perf_counter() - started, 1)
                 report = {"data": shape, **await bench_paths(store, **options)}
@@ -353,16 +355,16 @@ async def main() -> None:
         settings = GraphSettings.from_env().with_graph(args.graph)
         if args.data_dir is not None:
             settings = GraphSettings(data_dir=args.data_dir.resolve(), graph=args.graph)
-        engine = embedded_engine(settings)
-        if engine is not None:
-            await engine.ensure_running_async()
-        store = await open_store(settings, engine=engine)
+        existing = embedded_engine(settings)
+        if existing is not None:
+            await existing.ensure_running_async()
+        store = await open_store(settings, engine=existing)
         try:
             report = {"data": {"graph": args.graph}, **await bench_paths(store, **options)}
         finally:
             await store.close()
-            if engine is not None and engine.owned:
-                engine.stop()
+            if existing is not None and existing.owned:
+                existing.stop()
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(_table(report))
     print(json.dumps(report))
