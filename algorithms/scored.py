@@ -5,10 +5,12 @@ followers, replies, shares, quotes, likes, mentions, channels, sentiment,
 sentiment_posts, advocacy}]->(Account|Customer)``.
 
 A hundred thousand rows of fifteen values would take longer to encode as
-query parameters than to compute, so a chunk travels as three strings — the
-ids joined by a separator, the numbers joined by spaces, the channels — which
-the statement splits again.  An id holding the separator (never seen in
-practice) sends its chunk as plain rows instead.
+query parameters than to compute, so a chunk travels as one string: rows
+joined by a record separator, each row's id, numbers (space-joined) and
+channels (comma-joined) by a unit separator; the statement splits each row on
+its own (splitting the whole chunk into one list and indexing it per row made
+the engine copy that list for every row).  An id holding a separator (never
+seen in practice) sends its chunk as plain rows instead.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from graph.store import Params
 __all__ = ["ADVOCATES", "DETRACTORS", "TOP", "score_statements", "stored_result"]
 
 CHUNK = 5000
-_SEP = "\x1f"
+_ROW = "\x1e"
+_FIELD = "\x1f"
 # Numbers per row, in this order; the sentiment is empty when nothing was rated.
 _NUMBERS = (
     "rank",
@@ -43,24 +46,31 @@ _NUMBERS = (
 _INTEGERS = {"rank", "followers", "sentiment_posts", *ENGAGEMENT_COLUMNS}
 
 
+# Floats (all within [-1, 1]) travel as integers in units of 1e-15: FalkorDB's
+# toFloat() parses text in single precision, toInteger() exactly.
+_SCALE = 10**15
+
+
 def _property(name: str, offset: int) -> str:
-    value = f"x[o + {offset}]"
+    value = f"x[{offset}]"
+    if name in _INTEGERS:
+        return f"{name}: toInteger({value})"
+    number = f"toFloat(toInteger({value})) / {_SCALE}.0"
     if name == "sentiment":
-        return f"sentiment: CASE {value} WHEN '' THEN null ELSE toFloat({value}) END"
-    return f"{name}: {'toInteger' if name in _INTEGERS else 'toFloat'}({value})"
+        return f"sentiment: CASE {value} WHEN '' THEN null ELSE {number} END"
+    return f"{name}: {number}"
 
 
 _PACKED_PROPS = ", ".join(_property(name, i) for i, name in enumerate(_NUMBERS))
-_CHANNELS = "channels: CASE ch[i] WHEN '' THEN [] ELSE split(ch[i], ',') END"
+_CHANNELS = "channels: CASE c WHEN '' THEN [] ELSE split(c, ',') END"
 
 
 def _packed(label: str) -> Statement:
     return Statement(
         f"influence.score_{label.lower()}s",
-        "MATCH (r:AnalysisRun {id: $run}) "
-        "WITH r, split($ids, $sep) AS ids, split($numbers, ' ') AS x, split($channels, $sep) AS ch "
-        f"UNWIND range(0, size(ids) - 1) AS i MATCH (n:{label} {{id: ids[i]}}) "
-        f"WITH r, n, i, x, ch, i * {len(_NUMBERS)} AS o "
+        "MATCH (r:AnalysisRun {id: $run}) UNWIND split($rows, $row_sep) AS line "
+        f"WITH r, split(line, $field_sep) AS f MATCH (n:{label} {{id: f[0]}}) "
+        "WITH r, n, split(f[1], ' ') AS x, coalesce(f[2], '') AS c "
         f"CREATE (r)-[:SCORED {{{_PACKED_PROPS}, {_CHANNELS}}}]->(n)",
     )
 
@@ -114,10 +124,13 @@ def score_statements(
         "advocacy": scores.advocacy[order].tolist(),
     }
     columns = [values[name] for name in _NUMBERS]
-    # repr keeps every bit of a float; the engine reads it back exactly.
-    tokens = [
-        " ".join("" if v is None else repr(v) for v in row) for row in zip(*columns, strict=True)
+    text = [
+        [str(v) for v in column]
+        if name in _INTEGERS
+        else ["" if v is None else str(round(v * _SCALE)) for v in column]
+        for name, column in zip(_NUMBERS, columns, strict=True)
     ]
+    tokens = [" ".join(row) for row in zip(*text, strict=True)]
     channels = [",".join(projection.platforms[i]) for i in order.tolist()]
     customer = [projection.kinds[i] == "customer" for i in order.tolist()]
     batch: list[tuple[Statement, Params]] = []
@@ -140,7 +153,7 @@ def _chunk(
 ) -> tuple[Statement, Params]:
     packed, listed = _SCORE[label]
     names = [ids[i] for i in rows]
-    if any(_SEP in name for name in names):
+    if any(_ROW in name or _FIELD in name for name in names):
         plain = [
             [
                 ids[i],
@@ -150,12 +163,12 @@ def _chunk(
             for i in rows
         ]
         return listed, {"run": run_id, "rows": plain}
+    lines = (_FIELD.join((ids[i], tokens[i], channels[i])) for i in rows)
     return packed, {
         "run": run_id,
-        "sep": _SEP,
-        "ids": _SEP.join(names),
-        "numbers": " ".join(tokens[i] for i in rows),
-        "channels": _SEP.join(channels[i] for i in rows),
+        "row_sep": _ROW,
+        "field_sep": _FIELD,
+        "rows": _ROW.join(lines),
     }
 
 
