@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from algorithms.influence import InfluenceScores
 from algorithms.models import EngagementReceived, InfluenceBreakdown, InfluenceResult
@@ -30,7 +31,7 @@ __all__ = ["ADVOCATES", "DETRACTORS", "TOP", "score_statements", "stored_result"
 CHUNK = 5000
 _ROW = "\x1e"
 _FIELD = "\x1f"
-# Numbers per row, in this order; the sentiment is empty when nothing was rated.
+# Numbers per row, in this order.
 _NUMBERS = (
     "rank",
     "score",
@@ -57,7 +58,8 @@ def _property(name: str, offset: int) -> str:
         return f"{name}: toInteger({value})"
     number = f"toFloat(toInteger({value})) / {_SCALE}.0"
     if name == "sentiment":
-        return f"sentiment: CASE {value} WHEN '' THEN null ELSE {number} END"
+        rated = f"x[{_NUMBERS.index('sentiment_posts')}]"
+        return f"sentiment: CASE {rated} WHEN '0' THEN null ELSE {number} END"
     return f"{name}: {number}"
 
 
@@ -110,27 +112,30 @@ def score_statements(
     """The statements writing one SCORED relationship per node of the projection."""
     order = scores.order
     ids = [projection.ids[i] for i in order.tolist()]
-    sentiment = projection.sentiment[order]
-    values: dict[str, list[Any]] = {
-        "rank": list(range(1, len(order) + 1)),
-        "score": scores.score[order].tolist(),
-        "pagerank": scores.pagerank[order].tolist(),
-        "pagerank_part": scores.pagerank_part[order].tolist(),
-        "reach_part": scores.reach_part[order].tolist(),
-        "followers": projection.followers[order].tolist(),
-        **{c: projection.received_counts[c][order].tolist() for c in ENGAGEMENT_COLUMNS},
-        "sentiment": [None if np.isnan(x) else x for x in sentiment.tolist()],
-        "sentiment_posts": projection.sentiment_posts[order].tolist(),
-        "advocacy": scores.advocacy[order].tolist(),
+    values: dict[str, npt.NDArray[Any]] = {
+        "rank": np.arange(1, len(order) + 1),
+        "score": scores.score[order],
+        "pagerank": scores.pagerank[order],
+        "pagerank_part": scores.pagerank_part[order],
+        "reach_part": scores.reach_part[order],
+        "followers": projection.followers[order],
+        **{c: projection.received_counts[c][order] for c in ENGAGEMENT_COLUMNS},
+        # Unrated (NaN) goes as 0; the statement reads it as null where no post was rated.
+        "sentiment": np.nan_to_num(projection.sentiment[order], nan=0.0),
+        "sentiment_posts": projection.sentiment_posts[order],
+        "advocacy": scores.advocacy[order],
     }
-    columns = [values[name] for name in _NUMBERS]
-    text = [
-        [str(v) for v in column]
-        if name in _INTEGERS
-        else ["" if v is None else str(round(v * _SCALE)) for v in column]
-        for name, column in zip(_NUMBERS, columns, strict=True)
+    matrix = np.column_stack(
+        [
+            values[name] if name in _INTEGERS else np.round(values[name] * _SCALE)
+            for name in _NUMBERS
+        ]
+    ).astype(np.int64)
+    tokens = [" ".join(map(str, row)) for row in matrix.tolist()]
+    columns = [values[name].tolist() for name in _NUMBERS]
+    columns[_NUMBERS.index("sentiment")] = [
+        None if np.isnan(x) else x for x in projection.sentiment[order].tolist()
     ]
-    tokens = [" ".join(row) for row in zip(*text, strict=True)]
     channels = [",".join(projection.platforms[i]) for i in order.tolist()]
     customer = [projection.kinds[i] == "customer" for i in order.tolist()]
     batch: list[tuple[Statement, Params]] = []
