@@ -22,11 +22,10 @@ from algorithms.clusters import ClusterFacts, stable_cluster_ids, summarize_clus
 from algorithms.communities import Partition, communities
 from algorithms.influence import influence
 from algorithms.models import ClusterSummary, CommunityParams, CommunityRun, HashtagCount
-from algorithms.projection import FloatArray, Projection, project
+from algorithms.projection import FloatArray, Projection
 from algorithms.projection_queries import PAGES, unpack
 from graph.cypher import Statement
 from graph.store import GraphStore, Params
-from graph.version import graph_version
 
 __all__ = ["run_communities"]
 
@@ -92,32 +91,17 @@ async def run_communities(store: GraphStore, params: CommunityParams) -> Communi
     unchanged graph version return the stored run (``reused=True``).  An empty
     projection gives an empty, unstored run with a ``note``.
     """
-    started = time.perf_counter()
-    run_id = params.run_id(await graph_version(store))
-    async with runstore.run_lock(store, run_id):
-        stored = await runstore.find_run(store, run_id)
-        if stored is not None:
-            return await _read_run(store, params, stored)
-        projection = await project(
-            store,
-            level=params.level,  # type: ignore[arg-type]
-            brand=params.brand,
-            platform=params.platform,
-            since=params.since,
-            until=params.until,
-            follows_weight=params.follows_weight,
-            detail=False,
-        )
-        projected = time.perf_counter()
-        if projection.node_count == 0:
-            return _empty(params, projection)
-        run_id = params.run_id(projection.version)
+
+    async def reuse(stored: runstore.StoredRun) -> CommunityRun:
+        return await _read_run(store, params, stored)
+
+    async def compute(projection: Projection, run_id: str, timer: runstore.Timer) -> CommunityRun:
         hashtags = asyncio.create_task(_hashtags(store, params, projection))
         partition, scores = await asyncio.to_thread(_detect, projection, params)
         facts = summarize_clusters(
             projection, partition, scores, leaders=params.leaders, hashtags=await hashtags
         )
-        computed = time.perf_counter()
+        timer.mark("compute")
         previous = await runstore.previous_run(store, params, run_id)
         keys, next_number = stable_cluster_ids(
             [[projection.ids[i] for i in f.members] for f in facts],
@@ -125,32 +109,34 @@ async def run_communities(store: GraphStore, params: CommunityParams) -> Communi
             next_number=int(previous.props.get("next_cluster") or 1) if previous else 1,
         )
         clusters = [_summary(projection, key, f) for key, f in zip(keys, facts, strict=True)]
-        timings = {
-            "projection_s": round(projected - started, 4),
-            "compute_s": round(computed - projected, 4),
-        }
         created_at = await _store(
-            store, run_id, params, projection, partition, clusters, next_number, timings
+            store, run_id, params, projection, partition, clusters, next_number, timer.timings
         )
-        timings["store_s"] = round(time.perf_counter() - computed, 4)
-        timings["total_s"] = round(time.perf_counter() - started, 4)
-        await runstore.set_timings(store, run_id, timings)
-    await runstore.retire_runs(store, params)
-    return CommunityRun(
-        run_id=run_id,
-        algorithm=params.algorithm,
-        resolution=params.resolution,
-        modularity=partition.modularity,
-        graph_version=projection.version,
-        created_at=created_at,
-        reused=False,
-        params=params,
-        node_count=projection.node_count,
-        edge_count=projection.edge_count,
-        cluster_count=len(clusters),
-        timings=timings,
-        clusters=[c for c in clusters if c.size >= (params.min_size or 1)],
-        previous_run_id=previous.id if previous else None,
+        timer.mark("store")
+        return CommunityRun(
+            run_id=run_id,
+            algorithm=params.algorithm,
+            resolution=params.resolution,
+            modularity=partition.modularity,
+            graph_version=projection.version,
+            created_at=created_at,
+            reused=False,
+            params=params,
+            node_count=projection.node_count,
+            edge_count=projection.edge_count,
+            cluster_count=len(clusters),
+            timings=timer.timings,
+            clusters=[c for c in clusters if c.size >= (params.min_size or 1)],
+            previous_run_id=previous.id if previous else None,
+        )
+
+    return await runstore.stored_or_new(
+        store,
+        params,
+        detail=False,
+        reuse=reuse,
+        empty=lambda projection: _empty(params, projection),
+        compute=compute,
     )
 
 

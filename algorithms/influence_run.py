@@ -26,11 +26,10 @@ from algorithms.models import (
     InfluenceResult,
     InfluenceRun,
 )
-from algorithms.projection import ENGAGEMENT_COLUMNS, Projection, project
+from algorithms.projection import ENGAGEMENT_COLUMNS, Projection
 from algorithms.scored import ADVOCATES, DETRACTORS, TOP, score_statements, stored_result
 from graph.cypher import Statement
 from graph.store import GraphStore, Params
-from graph.version import graph_version
 
 __all__ = ["LISTED", "run_influence"]
 
@@ -47,51 +46,39 @@ async def run_influence(store: GraphStore, params: InfluenceParams) -> Influence
     gives an empty, unstored run with a ``note``.  Raises
     :class:`~algorithms.errors.UnknownBrand` for a brand not in the graph.
     """
-    started = time.perf_counter()
-    run_id = params.run_id(await graph_version(store))
-    async with runstore.run_lock(store, run_id):
-        stored = await runstore.find_run(store, run_id)
-        if stored is not None:
-            return await _read_run(store, params, stored)
-        projection = await project(
-            store,
-            level=params.level,  # type: ignore[arg-type]
-            brand=params.brand,
-            platform=params.platform,
-            since=params.since,
-            until=params.until,
-            follows_weight=params.follows_weight,
-        )
-        projected = time.perf_counter()
-        if projection.node_count == 0:
-            return _empty(params, projection)
+
+    async def reuse(stored: runstore.StoredRun) -> InfluenceRun:
+        return await _read_run(store, params, stored)
+
+    async def compute(projection: Projection, run_id: str, timer: runstore.Timer) -> InfluenceRun:
         scores = await asyncio.to_thread(
             influence, projection, alpha=params.alpha, reach_weight=params.reach_weight
         )
         lists = _Lists(projection, scores)
-        computed = time.perf_counter()
-        timings = {
-            "projection_s": round(projected - started, 4),
-            "compute_s": round(computed - projected, 4),
-        }
-        run_id = params.run_id(projection.version)
-        created_at = await _store(store, run_id, params, projection, scores, lists, timings)
-        timings["store_s"] = round(time.perf_counter() - computed, 4)
-        timings["total_s"] = round(time.perf_counter() - started, 4)
-        await runstore.set_timings(store, run_id, timings)
-    await runstore.retire_runs(store, params)
-    return InfluenceRun(
-        run_id=run_id,
-        graph_version=projection.version,
-        created_at=created_at,
-        reused=False,
-        params=params,
-        node_count=projection.node_count,
-        edge_count=projection.edge_count,
-        timings=timings,
-        results=lists.top[: params.top],
-        advocates=lists.advocates[: params.top],
-        detractors=lists.detractors[: params.top],
+        timer.mark("compute")
+        created_at = await _store(store, run_id, params, projection, scores, lists, timer.timings)
+        timer.mark("store")
+        return InfluenceRun(
+            run_id=run_id,
+            graph_version=projection.version,
+            created_at=created_at,
+            reused=False,
+            params=params,
+            node_count=projection.node_count,
+            edge_count=projection.edge_count,
+            timings=timer.timings,
+            results=lists.top[: params.top],
+            advocates=lists.advocates[: params.top],
+            detractors=lists.detractors[: params.top],
+        )
+
+    return await runstore.stored_or_new(
+        store,
+        params,
+        detail=True,
+        reuse=reuse,
+        empty=lambda projection: _empty(params, projection),
+        compute=compute,
     )
 
 

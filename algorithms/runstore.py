@@ -1,4 +1,5 @@
-"""Stored analysis runs: AnalysisRun nodes, finding them again, retiring old ones.
+"""Stored analysis runs: AnalysisRun nodes, finding them again, retiring old ones,
+and the find-or-compute path every stored analysis takes (:func:`stored_or_new`).
 
 An AnalysisRun's ``id`` is derived from its parameters and the graph version
 (:meth:`AnalysisParams.run_id`), so looking up "the run for these parameters on
@@ -14,17 +15,20 @@ import asyncio
 import json
 import time
 import weakref
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
 
 from algorithms.models import AnalysisParams
+from algorithms.projection import Projection, project
 from graph.cypher import Statement
 from graph.store import GraphStore, Params
+from graph.version import graph_version
 
 __all__ = [
     "KEEP_RUNS",
     "StoredRun",
+    "Timer",
     "chunked",
     "create_run",
     "delete_run",
@@ -33,6 +37,7 @@ __all__ = [
     "retire_runs",
     "run_lock",
     "set_timings",
+    "stored_or_new",
 ]
 
 # Runs kept per parameter set: the newest serves reads, the one before it
@@ -161,3 +166,73 @@ def run_lock(store: GraphStore, run_id: str) -> asyncio.Lock:
     """One lock per run id and store, so concurrent requests compute a run once."""
     locks = _LOCKS.setdefault(store, {})
     return locks.setdefault(run_id, asyncio.Lock())
+
+
+@dataclass
+class Timer:
+    """Seconds spent per phase of a run (``projection_s``, ``compute_s``, ...)."""
+
+    timings: dict[str, float] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+
+    def __post_init__(self) -> None:
+        self._last = self.started
+
+    def mark(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.timings[f"{phase}_s"] = round(now - self._last, 4)
+        self._last = now
+
+    def total(self) -> dict[str, float]:
+        self.timings["total_s"] = round(time.perf_counter() - self.started, 4)
+        return self.timings
+
+
+class _Run(Protocol):
+    timings: dict[str, float]
+
+
+R = TypeVar("R", bound=_Run)
+
+
+async def stored_or_new(
+    store: GraphStore,
+    params: AnalysisParams,
+    *,
+    detail: bool,
+    reuse: Callable[[StoredRun], Awaitable[R]],
+    empty: Callable[[Projection], R],
+    compute: Callable[[Projection, str, Timer], Awaitable[R]],
+) -> R:
+    """The stored run for ``params`` on this graph version, or a new one.
+
+    ``reuse`` answers from a stored run; otherwise the scope is projected and
+    ``compute(projection, run_id, timer)`` computes and stores the run (marking
+    its phases on ``timer``), unless the projection is empty (``empty``).  The
+    run's final timings are recorded and older runs retired.
+    """
+    timer = Timer()
+    run_id = params.run_id(await graph_version(store))
+    async with run_lock(store, run_id):
+        stored = await find_run(store, run_id)
+        if stored is not None:
+            return await reuse(stored)
+        projection = await project(
+            store,
+            level=params.level,  # type: ignore[arg-type]
+            brand=params.brand,
+            platform=params.platform,
+            since=params.since,
+            until=params.until,
+            follows_weight=params.follows_weight,
+            detail=detail,
+        )
+        timer.mark("projection")
+        if projection.node_count == 0:
+            return empty(projection)
+        run_id = params.run_id(projection.version)
+        result = await compute(projection, run_id, timer)
+        result.timings = timer.total()
+        await set_timings(store, run_id, result.timings)
+    await retire_runs(store, params)
+    return result

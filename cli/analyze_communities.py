@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from algorithms.models import CommunityParams, CommunityRun
@@ -14,12 +13,11 @@ from cli.analyze_options import (
     PLATFORM,
     SINCE,
     UNTIL,
+    analyse,
     build_params,
-    echo_json,
     epoch_ms,
     fmt,
 )
-from cli.common import load_settings, run, with_store
 from graph import GraphStore
 
 
@@ -52,23 +50,16 @@ def communities(
         min_size=min_size,
         seed=seed,
     )
-    settings = load_settings()
 
-    async def analyse(store: GraphStore) -> CommunityRun:
+    async def clustering(store: GraphStore) -> CommunityRun:
         return await run_communities(store, params)
 
-    result = run(with_store(settings, analyse))
-    if as_json:
-        echo_json(result)
+    shown = analyse(clustering, as_json=as_json)
+    if shown is None:
         return
-    console = Console()
-    if result.note:
-        console.print(result.note)
-        return
-    origin = "stored run" if result.reused else "computed"
+    console, result, origin = shown
     console.print(
-        f"run {result.run_id} ({origin}, graph version {result.graph_version}): "
-        f"{result.algorithm}, resolution {result.resolution:g}, "
+        f"{origin}: {result.algorithm}, resolution {result.resolution:g}, "
         f"modularity {result.modularity:.4f}, {result.cluster_count:,} clusters "
         f"over {result.node_count:,} nodes"
     )

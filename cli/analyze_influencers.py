@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from algorithms.models import InfluenceParams, InfluenceResult, InfluenceRun
@@ -14,12 +13,11 @@ from cli.analyze_options import (
     PLATFORM,
     SINCE,
     UNTIL,
+    analyse,
     build_params,
-    echo_json,
     epoch_ms,
     fmt,
 )
-from cli.common import load_settings, run, with_store
 from graph import GraphStore
 
 
@@ -46,24 +44,15 @@ def influencers(
         top=top,
         follows_weight=follows_weight,
     )
-    settings = load_settings()
 
-    async def analyse(store: GraphStore) -> InfluenceRun:
+    async def ranking(store: GraphStore) -> InfluenceRun:
         return await run_influence(store, params)
 
-    result = run(with_store(settings, analyse))
-    if as_json:
-        echo_json(result)
+    shown = analyse(ranking, as_json=as_json)
+    if shown is None:
         return
-    console = Console()
-    if result.note:
-        console.print(result.note)
-        return
-    origin = "stored run" if result.reused else "computed"
-    console.print(
-        f"run {result.run_id} ({origin}, graph version {result.graph_version}): "
-        f"{result.node_count:,} nodes, {result.edge_count:,} edges"
-    )
+    console, result, origin = shown
+    console.print(f"{origin}: {result.node_count:,} nodes, {result.edge_count:,} edges")
     console.print(_table("Influencers", result.results))
     if result.advocates:
         console.print(_table("Advocates (influence × brand sentiment)", result.advocates))

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import typer
 from pydantic import BaseModel
+from rich.console import Console
 
-from cli.common import fail
-from graph import ScrmError
+from cli.common import fail, load_settings, run, with_store
+from graph import GraphStore, ScrmError
 
 __all__ = [
     "BRAND",
@@ -19,6 +20,7 @@ __all__ = [
     "PLATFORM",
     "SINCE",
     "UNTIL",
+    "analyse",
     "build_params",
     "echo_json",
     "epoch_ms",
@@ -53,6 +55,37 @@ def build_params(model: Callable[..., P], **values: Any) -> P:
         return model(**values)
     except ScrmError as exc:
         fail(str(exc))
+
+
+class _Run(Protocol):
+    run_id: str | None
+    reused: bool
+    graph_version: int
+    note: str | None
+
+    def model_dump(self) -> dict[str, Any]: ...
+
+
+R = TypeVar("R", bound=_Run)
+
+
+def analyse(
+    fn: Callable[[GraphStore], Awaitable[R]], *, as_json: bool
+) -> tuple[Console, R, str] | None:
+    """Run an analysis on the configured graph.  With ``as_json``, or when the
+    run has nothing to show (its ``note`` is printed), it is reported here and
+    None comes back; otherwise the console, the run and its one-line origin
+    ("run <id> (computed|stored run, graph version N)") for the caller's table."""
+    result = run(with_store(load_settings(), fn))
+    if as_json:
+        typer.echo(json.dumps(result.model_dump(), ensure_ascii=False))
+        return None
+    console = Console()
+    if result.note:
+        console.print(result.note)
+        return None
+    origin = "stored run" if result.reused else "computed"
+    return console, result, f"run {result.run_id} ({origin}, graph version {result.graph_version})"
 
 
 def echo_json(result: BaseModel) -> None:
