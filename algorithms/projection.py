@@ -218,7 +218,9 @@ class Projection:
             src, dst, weight = self.src, self.dst, self.weight
         else:
             src, dst, weight = self.undirected
-        edges = np.column_stack((src, dst)).tolist()
+        # Pairs as tuples of Python ints: igraph reads these about three times
+        # faster than the nested lists numpy's tolist() makes of a 2-D array.
+        edges = list(zip(src.tolist(), dst.tolist(), strict=True))
         graph = ig.Graph(n=self.node_count, edges=edges, directed=directed)
         if names:
             graph.vs["name"] = self.ids
