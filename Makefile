@@ -32,7 +32,7 @@ install: $(VENV)/.installed
 
 # --- the web explorer (web/): npm ci from the committed lockfile, then a production build
 # into web/dist, which `scrm serve` serves at /.  Rebuilt when a source changes.
-EXPLORER_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+EXPLORER_SOURCES := $(shell find web/src web/graphiql -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
 
 web/node_modules/.installed: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error

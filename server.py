@@ -35,7 +35,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
@@ -56,6 +55,7 @@ from resolvers.auth import KeyRing, Principal
 from resolvers.cache import ResultCache
 from resolvers.context import Context
 from resolvers.errors import ApiError, Unauthenticated, public_message
+from resolvers.graphiql_page import graphiql_page
 from resolvers.http import (
     JSON_MEDIA,
     GraphQLRequest,
@@ -261,7 +261,7 @@ async def _explorer_missing(request: Request) -> Response:
 
 async def _graphql_http(api: _Api, request: Request) -> Response:
     if wants_graphiql(request):
-        return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+        return graphiql_page(EXPLORER_DIR)
     media = JSON_MEDIA
     try:
         media = negotiate(request.headers.get("accept"))
