@@ -26,12 +26,13 @@ import importlib
 import math
 import os
 import re
-from collections.abc import Mapping
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Mapping, Sequence
+from typing import Protocol, runtime_checkable
 
 from graph.errors import ConfigError
 from loaders.scripts import CJK, KANA_OR_HANGUL
 from loaders.sentiment_lexicon import CONTRAST, DEGREE, EMOJI, NEGATORS, ZH_WORDS
+from loaders.vader import Vader
 
 __all__ = [
     "ChineseLexiconSentiment",
@@ -52,10 +53,14 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"@[\w.\-]+")
 _BRACKET = re.compile(r"\[[^\[\]\s]{1,8}\]")
 # Variation selectors, skin tones and the zero-width joiner do not change an emoji's mood.
-_EMOJI_NOISE = re.compile("[\ufe0e\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
+_EMOJI_NOISE_SET = frozenset("\ufe0e\ufe0f\u200d" + "".join(map(chr, range(0x1F3FB, 0x1F400))))
+_EMOJI_NOISE = re.compile("[" + "".join(sorted(_EMOJI_NOISE_SET)) + "]")
 _LATIN = re.compile(r"[A-Za-z]")
 _NOT_CJK = re.compile(CJK.pattern[0] + "^" + CJK.pattern[1:] + "+")
-_EMOJI_CHARS = re.compile("[" + "".join(re.escape(e) for e in sorted(EMOJI) if len(e) == 1) + "]")
+_EMOJI_CHAR_SET = frozenset(e for e in EMOJI if len(e) == 1)
+_EMOJI_CHARS = re.compile("[" + "".join(re.escape(e) for e in sorted(_EMOJI_CHAR_SET)) + "]")
+# Whether an ASCII text can hold a single-character emoji (it cannot with today's list).
+_ASCII_EMOJI = any(e.isascii() for e in _EMOJI_CHAR_SET)
 _NON_CHINESE_LANGS = ("ja", "ko")
 
 
@@ -174,36 +179,58 @@ class DefaultSentiment:
 
     def __init__(self) -> None:
         self._chinese = ChineseLexiconSentiment()
-        self._vader: Any = None
+        self._vader: Vader | None = None
 
     def score(self, text: str, lang: str | None) -> float | None:
         if not text or not text.strip():
             return None
         lang = (lang or "").lower().replace("_", "-")
-        text = _MENTION.sub(" ", _URL.sub(" ", text))
-        emoji_raw, emoji_found, text = self._emoji(text)
+        # Each pattern only runs when the text has what it looks for: most posts have
+        # no link, no mention, no emoji and (when English) no character past ASCII.
+        if "http" in text or "www." in text:
+            text = _URL.sub(" ", text)
+        if "@" in text:
+            text = _MENTION.sub(" ", text)
+        plain = text.isascii() and not _ASCII_EMOJI
+        emoji_raw, emoji_found, text = self._emoji(text, plain)
         raw, analysed = emoji_raw, emoji_found > 0
-        chinese = not lang.startswith(_NON_CHINESE_LANGS) and not (
-            not lang and KANA_OR_HANGUL.search(text)
-        )
-        if chinese and CJK.search(text):
-            zh_raw, _ = self._chinese.raw(_NOT_CJK.sub("，", text))
-            raw += zh_raw
-            analysed = True
+        if not plain:
+            chinese = not lang.startswith(_NON_CHINESE_LANGS) and not (
+                not lang and KANA_OR_HANGUL.search(text)
+            )
+            if chinese and CJK.search(text):
+                zh_raw, _ = self._chinese.raw(_NOT_CJK.sub("，", text))
+                raw += zh_raw
+                analysed = True
         if _LATIN.search(text) and (not lang or lang.startswith(("en", "und", "zh"))):
-            raw += _unsquash(self._vader_compound(CJK.sub(" ", text)))
+            if self._vader is None:  # built on first English text: loading takes ~40 ms
+                self._vader = Vader()
+            raw += _unsquash(self._vader.compound(text if plain else CJK.sub(" ", text)))
             analysed = True
         return squash(raw) if analysed else None
 
-    def _vader_compound(self, text: str) -> float:
-        if self._vader is None:  # imported on first English text: loading takes ~40 ms
-            vader = importlib.import_module("vaderSentiment.vaderSentiment")
-            self._vader = vader.SentimentIntensityAnalyzer()
-        return float(self._vader.polarity_scores(text)["compound"])
+    def score_many(
+        self, texts: Sequence[str | None], langs: Sequence[str | None]
+    ) -> list[float | None]:
+        """``[score(text, lang) ...]`` for a batch; a text repeated in the batch with the
+        same language (retweets, copied posts) is scored once."""
+        if len(texts) != len(langs):
+            raise ValueError(f"score_many: {len(texts)} texts but {len(langs)} languages")
+        done: dict[tuple[str, str | None], float | None] = {}
+        scores: list[float | None] = []
+        for text, lang in zip(texts, langs, strict=True):
+            if not text:
+                scores.append(None)
+                continue
+            key = (text, lang)
+            if key not in done:
+                done[key] = self.score(text, lang)
+            scores.append(done[key])
+        return scores
 
-    def _emoji(self, text: str) -> tuple[float, int, str]:
+    def _emoji(self, text: str, plain: bool) -> tuple[float, int, str]:
         """Sum emoji/emoticon valences (each distinct one at most 3 times) and return the
-        text without them."""
+        text without them (``plain``: the text is ASCII and no single-character emoji is)."""
         counts: dict[str, int] = {}
 
         def take(match: re.Match[str]) -> str:
@@ -213,7 +240,13 @@ class DefaultSentiment:
                 return " "
             return token
 
-        text = _EMOJI_CHARS.sub(take, _EMOJI_NOISE.sub("", _BRACKET.sub(take, text)))
+        if "[" in text:
+            text = _BRACKET.sub(take, text)
+        if not plain:
+            if not _EMOJI_NOISE_SET.isdisjoint(text):
+                text = _EMOJI_NOISE.sub("", text)
+            if not _EMOJI_CHAR_SET.isdisjoint(text):
+                text = _EMOJI_CHARS.sub(take, text)
         raw = sum(EMOJI[e] * min(n, 3) for e, n in counts.items())
         return raw, sum(counts.values()), text
 
