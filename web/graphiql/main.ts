@@ -4,7 +4,7 @@
 // editor (the API key goes there as "Authorization": "Bearer <key>").
 import "graphiql/graphiql.css";
 import { GraphiQL, type GraphiQLProps } from "graphiql";
-import { getOperationAST } from "graphql";
+import { getOperationAST, parse, type OperationDefinitionNode } from "graphql";
 import { createClient, type Client } from "graphql-ws";
 import { createElement } from "react";
 import { createRoot } from "react-dom/client";
@@ -71,12 +71,21 @@ function socketFor(headers: Headers): Client {
   return socket.client;
 }
 
+/** The operation to run; none when the document does not parse (the server says why). */
+function operationOf(
+  query: string,
+  name: string | null | undefined,
+): OperationDefinitionNode | null | undefined {
+  try {
+    return getOperationAST(parse(query), name ?? undefined);
+  } catch {
+    return null;
+  }
+}
+
 const fetcher: Fetcher = (params, opts) => {
   const headers = stringHeaders(opts?.headers);
-  const operation = opts?.documentAST
-    ? getOperationAST(opts.documentAST, params.operationName ?? undefined)
-    : null;
-  if (operation?.operation === "subscription") {
+  if (operationOf(params.query, params.operationName)?.operation === "subscription") {
     return socketFor(headers).iterate({
       query: params.query,
       variables: params.variables ?? undefined,
