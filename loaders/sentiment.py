@@ -32,7 +32,7 @@ from typing import Protocol, runtime_checkable
 from graph.errors import ConfigError
 from loaders.scripts import CJK, KANA_OR_HANGUL
 from loaders.sentiment_lexicon import CONTRAST, DEGREE, EMOJI, NEGATORS, ZH_WORDS
-from loaders.vader import Vader
+from loaders.vader import Vader, block_class
 
 __all__ = [
     "ChineseLexiconSentiment",
@@ -61,6 +61,10 @@ _EMOJI_CHAR_SET = frozenset(e for e in EMOJI if len(e) == 1)
 _EMOJI_CHARS = re.compile("[" + "".join(re.escape(e) for e in sorted(_EMOJI_CHAR_SET)) + "]")
 # Whether an ASCII text can hold a single-character emoji (it cannot with today's list).
 _ASCII_EMOJI = any(e.isascii() for e in _EMOJI_CHAR_SET)
+# The blocks of those emoji and of the noise, but for the zero-width joiner's (general
+# punctuation, as in ’ “ – …: far too common), which is looked for on its own.
+_ZWJ = "\u200d"
+_EMOJI_BLOCKS = block_class((_EMOJI_CHAR_SET | _EMOJI_NOISE_SET) - {_ZWJ})
 _NON_CHINESE_LANGS = ("ja", "ko")
 
 
@@ -231,6 +235,8 @@ class DefaultSentiment:
     def _emoji(self, text: str, plain: bool) -> tuple[float, int, str]:
         """Sum emoji/emoticon valences (each distinct one at most 3 times) and return the
         text without them (``plain``: the text is ASCII and no single-character emoji is)."""
+        if plain and "[" not in text:
+            return 0, 0, text
         counts: dict[str, int] = {}
 
         def take(match: re.Match[str]) -> str:
@@ -242,11 +248,9 @@ class DefaultSentiment:
 
         if "[" in text:
             text = _BRACKET.sub(take, text)
-        if not plain:
-            if not _EMOJI_NOISE_SET.isdisjoint(text):
-                text = _EMOJI_NOISE.sub("", text)
-            if not _EMOJI_CHAR_SET.isdisjoint(text):
-                text = _EMOJI_CHARS.sub(take, text)
+        if not plain and (_ZWJ in text or _EMOJI_BLOCKS.search(text)):
+            # Each character of those blocks in turn: an emoji is taken, the rest kept.
+            text = _EMOJI_BLOCKS.sub(take, _EMOJI_NOISE.sub("", text))
         raw = sum(EMOJI[e] * min(n, 3) for e, n in counts.items())
         return raw, sum(counts.values()), text
 

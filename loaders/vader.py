@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import importlib
 import math
+import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from itertools import compress
-from typing import Any
+from operator import itemgetter
+from typing import Any, cast
 
-__all__ = ["Vader"]
+__all__ = ["Vader", "block_class"]
 
 _PUNCTUATION = string.punctuation
 # Words whose properties are kept; past this many the store starts afresh, so a long
@@ -40,6 +42,10 @@ _MAX_WORDS = 200_000
 # (None: not in the lexicon, or a booster word, which VADER never scores),
 # booster value (None: not a booster), negation.
 _Word = tuple[str, bool, bool, bool, "float | None", "float | None", bool]
+_SCORED = itemgetter(3)
+# 256-code-point blocks of characters common in text: Latin-1, general punctuation, CJK
+# symbols and punctuation.
+_BUSY_BLOCKS = frozenset({0x00, 0x20, 0x30})
 
 
 class Vader:
@@ -59,13 +65,18 @@ class Vader:
         # The package replaces single-character emoji by their descriptions, always
         # separated from the word before (the descriptions run into the word after).
         emojis: dict[str, str] = {e: d for e, d in analyzer.emojis.items() if len(e) == 1}
-        self._emojis = frozenset(emojis)
         self._emoji_table = {ord(e): " " + d for e, d in emojis.items()}
+        # Looked for before replacing: most emoji by their blocks, the few in blocks of
+        # everyday characters (©, ‼, 〽 among Latin-1, general and CJK punctuation) each.
+        self._emoji_blocks = block_class(e for e in emojis if ord(e) >> 8 not in _BUSY_BLOCKS)
+        self._emoji_singles = tuple(sorted(e for e in emojis if ord(e) >> 8 in _BUSY_BLOCKS))
         self._words: dict[str, _Word] = {}
 
     def compound(self, text: str) -> float:
         """``polarity_scores(text)["compound"]`` of the ``vaderSentiment`` package."""
-        if not text.isascii() and not self._emojis.isdisjoint(text):
+        if not text.isascii() and (
+            self._emoji_blocks.search(text) or any(e in text for e in self._emoji_singles)
+        ):
             text = text.translate(self._emoji_table)
         tokens = text.split()
         if not tokens:
@@ -76,11 +87,11 @@ class Vader:
         known = list(map(words.get, tokens))
         if None in known:
             known = [props or self._word(t) for props, t in zip(known, tokens, strict=True)]
-        lowers, caps, in_lexicon, scored, valences, boosters, negations = zip(*known, strict=True)
         n = len(tokens)
-        positions = list(compress(range(n), scored))
+        positions = list(compress(range(n), map(_SCORED, cast("list[_Word]", known))))
         if not positions:
             return 0.0  # what VADER's sum of zeros gives
+        lowers, caps, in_lexicon, _, valences, boosters, negations = zip(*known, strict=True)
         all_caps = sum(caps)
         cap_diff = 0 < n - all_caps < n
         sentiments: list[float] = [0] * n
@@ -262,3 +273,21 @@ def _compound(sentiments: list[float], text: str) -> float:
         total -= emphasis
     score = total / math.sqrt(total * total + 15)
     return round(max(-1.0, min(1.0, score)), 4)
+
+
+def block_class(chars: Iterable[str]) -> re.Pattern[str]:
+    """A character class of the 256-code-point blocks holding ``chars``, adjacent blocks
+    merged: a quick first test, since a class of a few ranges is much faster than one of
+    many astral characters (which the regex engine tries one by one)."""
+    blocks = sorted({ord(ch) >> 8 for ch in chars})
+    ranges: list[list[int]] = []
+    for block in blocks:
+        if ranges and ranges[-1][1] == block - 1:
+            ranges[-1][1] = block
+        else:
+            ranges.append([block, block])
+    body = "".join(
+        f"{re.escape(chr(first << 8))}-{re.escape(chr((last << 8) | 0xFF))}"
+        for first, last in ranges
+    )
+    return re.compile(f"[{body}]" if body else "(?!)")
