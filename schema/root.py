@@ -35,6 +35,7 @@ from resolvers import (
 )
 from resolvers.auth import MutationsNeedAdmin
 from resolvers.errors import ErrorCodes
+from resolvers.executor import FastExecutor
 from resolvers.introspection import IntrospectionCache, IntrospectionResults
 from resolvers.limits import CachedParse, CostLimit, document_limits
 from resolvers.metrics import ApiMetrics, OperationMetrics
@@ -145,7 +146,10 @@ def build_schema(
         lambda: CostLimit(settings=settings),
         lambda: IntrospectionCache(results=introspection),
     ]
-    kwargs: dict[str, Any] = {"types": [AnalysisRun, Cluster]}
+    kwargs: dict[str, Any] = {
+        "types": [AnalysisRun, Cluster],
+        "execution_context_class": FastExecutor,
+    }
     return _Schema(
         query=Query,
         mutation=Mutation,
