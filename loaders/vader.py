@@ -114,8 +114,8 @@ class Vader:
         in_lexicon = lower in self._lexicon
         booster = self._boosters.get(lower)
         valence = self._lexicon[lower] if in_lexicon and lower not in self._boosters else None
-        again = lower.lower()  # the negation test lower-cases once more
-        negation = again in self._negations or "n't" in again
+        # (The package's negation test lower-cases the word again, which changes nothing.)
+        negation = lower in self._negations or "n't" in lower
         props: _Word = (
             lower,
             word.isupper(),
