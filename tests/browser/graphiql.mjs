@@ -1,7 +1,8 @@
 // GraphiQL at /graphql in headless Chromium, with every host but the server blocked:
 //   node graphiql.mjs SCENARIO '{"base": "http://127.0.0.1:PORT", ...}'
 // Scenarios: "query" (a query and a live subscription through the UI), "key" (a query
-// refused without a key, then run with the key typed into the headers editor).
+// refused without a key, then run with the key typed into the headers editor; the key
+// the explorer keeps fills the headers on load).
 // Prints a JSON report as the last line of stdout; exits 1 on a failure.
 
 import { join } from "node:path";
@@ -121,7 +122,19 @@ const scenarios = {
     await run(page, `subscription { brandMentions(brand: "${brand}") { sentiment } }`);
     await waitFor(() => frames.received.some((m) => m.type === "connection_ack"), "connection_ack");
     const init = frames.sent.find((m) => m.type === "connection_init");
-    return { refused, answer, socketKey: init?.payload?.Authorization === `Bearer ${key}`, blocked, shots };
+    // A key entered in the explorer (kept in sessionStorage) fills the headers on load.
+    await page.evaluate((k) => sessionStorage.setItem("scrm.apiKey", k), key);
+    await page.reload();
+    await queryEditor(page).waitFor();
+    const filled = await headersEditor(page).evaluate((el) => el.CodeMirror.getValue());
+    return {
+      refused,
+      answer,
+      socketKey: init?.payload?.Authorization === `Bearer ${key}`,
+      filled: JSON.parse(filled),
+      blocked,
+      shots,
+    };
   },
 };
 

@@ -1,6 +1,7 @@
 """GraphiQL at /graphql in headless Chromium with every other host blocked: it loads from
 the server alone, runs a query and a live subscription, and sends the key typed into its
-headers editor over HTTP and WebSocket.  Screenshots: tests/artifacts/screenshots/graphiql-*.png.
+headers editor over HTTP and WebSocket (the explorer's key fills it in).
+Screenshots: tests/artifacts/screenshots/graphiql-*.png.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def _scenario(site: Site, name: str, **params: Any) -> dict[str, Any]:
 
 def test_graphiql_runs_a_query_and_a_subscription_offline(site: Site) -> None:
     author = f"98{random.randrange(10**6, 10**7)}"
-    ingest = {
+    ingest: dict[str, Any] = {
         "data": [
             {
                 "id": f"{author}01",
@@ -82,3 +83,4 @@ def test_graphiql_sends_the_key_from_its_headers_editor(site: Site) -> None:
     assert "UNAUTHENTICATED" in report["refused"]
     assert isinstance(report["answer"]["data"]["graphStats"]["totalNodes"], int)
     assert report["socketKey"]
+    assert report["filled"] == {"Authorization": f"Bearer {key['key']}"}
