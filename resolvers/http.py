@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
@@ -199,7 +200,12 @@ def parse_post(content_type: str | None, body: bytes) -> GraphQLRequest:
 
 
 def _dump(payload: Any) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Compact UTF-8 JSON: orjson's, or the standard library's for what orjson refuses
+    (integers past 64 bits or keys that are not strings, in analyst Cypher rows)."""
+    try:
+        return orjson.dumps(payload)
+    except TypeError:
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def error_response(error: HttpError, media: str = JSON_MEDIA) -> Response:

@@ -32,6 +32,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLSchema,
     InlineFragmentNode,
+    IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
@@ -43,6 +44,7 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import ParserCache, SchemaExtension
 
+from resolvers.documents import DocumentCache
 from resolvers.errors import refuse
 from resolvers.settings import ApiSettings
 
@@ -206,6 +208,8 @@ class _CostWalker:
         self.settings = settings
         self._memo: dict[tuple[str, str, int], int] = {}
         self._active: set[tuple[str, str, int]] = set()
+        # Whether a page size came from a variable (the cost then depends on the request).
+        self.read_variables = False
 
     def cost(
         self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType, page: int
@@ -247,6 +251,8 @@ class _CostWalker:
         for argument in node.arguments or ():
             if argument.name.value not in _PAGING:
                 continue
+            if not isinstance(argument.value, IntValueNode):
+                self.read_variables = True
             value = value_from_ast(argument.value, GraphQLInt, self.variables)
             if not isinstance(value, int):
                 continue
@@ -292,8 +298,10 @@ class CostLimit(SchemaExtension):
     """Refuse, before execution, a page larger than the limit or a query whose
     estimated cost is over ``max_cost``."""
 
-    def __init__(self, *, settings: ApiSettings) -> None:
+    def __init__(self, *, settings: ApiSettings, costs: DocumentCache[int] | None = None) -> None:
         self.settings = settings
+        # Costs of operations whose page sizes are all literals, by document.
+        self.costs = costs
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
@@ -322,11 +330,18 @@ class CostLimit(SchemaExtension):
         root = schema.get_root_type(operation.operation)
         if root is None:
             return None
-        walker = _CostWalker(schema, fragments, _variables(self, operation), self.settings)
-        try:
-            cost = walker.cost(operation.selection_set, root, 0)
-        except GraphQLError as error:
-            return error
+        name = operation.name.value if operation.name else None
+        known = self.costs.peek(document, name) if self.costs is not None else None
+        if known is not None:
+            cost = known
+        else:
+            walker = _CostWalker(schema, fragments, _variables(self, operation), self.settings)
+            try:
+                cost = walker.cost(operation.selection_set, root, 0)
+            except GraphQLError as error:
+                return error
+            if self.costs is not None and not walker.read_variables:
+                self.costs.put(document, name, cost)
         if cost > self.settings.max_cost:
             return _refusal(
                 "COST_LIMIT_EXCEEDED",

@@ -7,12 +7,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 from strawberry.types import ExecutionContext
 
 from resolvers import (
@@ -34,6 +29,7 @@ from resolvers import (
     timeline,
 )
 from resolvers.auth import MutationsNeedAdmin
+from resolvers.documents import CachedValidation, DocumentCache
 from resolvers.errors import ErrorCodes
 from resolvers.executor import FastExecutor
 from resolvers.introspection import IntrospectionCache, IntrospectionResults
@@ -133,6 +129,8 @@ def build_schema(
     settings = settings or ApiSettings()
     limits = document_limits(settings)
     introspection = IntrospectionResults()
+    validated: DocumentCache[list[GraphQLError]] = DocumentCache()
+    costs: DocumentCache[int] = DocumentCache()
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = []
     if metrics is not None:
         extensions.append(lambda: OperationMetrics(metrics=metrics))
@@ -141,9 +139,9 @@ def build_schema(
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: CachedParse(maxsize=1024),
         lambda: AddValidationRules([limits]),
-        lambda: ValidationCache(maxsize=1024),
+        lambda: CachedValidation(results=validated),
         MutationsNeedAdmin,
-        lambda: CostLimit(settings=settings),
+        lambda: CostLimit(settings=settings, costs=costs),
         lambda: IntrospectionCache(results=introspection),
     ]
     kwargs: dict[str, Any] = {

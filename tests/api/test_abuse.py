@@ -85,6 +85,25 @@ async def test_a_query_too_costly_to_run(api: Api) -> None:
     assert "objects" in errors[0]["message"]
 
 
+async def test_limits_hold_for_repeated_documents(api: Api) -> None:
+    """Validation and cost are kept per document: the same document is refused every
+    time, and page sizes from variables are checked against each request's values."""
+    costly = (
+        "{ customers(first: 100) { nodes { accounts { posts(first: 100) { nodes { graphId "
+        "hashtags { tag } } } } } } }"
+    )
+    deep = nested(50)
+    paged = "query($n: Int) { customers(first: $n) { nodes { accounts { posts(first: $n) { "
+    paged += "nodes { graphId hashtags { tag } } } } } } }"
+    for _ in range(3):
+        assert codes((await api.errors(costly))[1]) == ["COST_LIMIT_EXCEEDED"]
+        assert codes((await api.errors(deep))[1]) == ["DEPTH_LIMIT_EXCEEDED"]
+        assert (await api.data(paged, {"n": 2}))["customers"]["nodes"]
+        assert codes((await api.errors(paged, {"n": 100}))[1]) == ["COST_LIMIT_EXCEEDED"]
+        assert codes((await api.errors(paged, {"n": 101}))[1]) == ["PAGE_SIZE_EXCEEDED"]
+    await assert_healthy(api)
+
+
 async def test_too_many_tokens(api: Api) -> None:
     query = "{ customers(first: 1) { " + "totalCount " * 6000 + "} }"
     status, errors, _ = await api.errors(query)
