@@ -34,9 +34,7 @@ def _scenario(site: Site, name: str, **params: Any) -> dict[str, Any]:
         env={**os.environ, "SCRM_SCREENSHOTS": str(SCREENSHOTS), "CHROMIUM": CHROMIUM},
         cwd=ROOT,
     )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    assert done.returncode == 0 and lines, f"{name} failed:\n{done.stdout}\n{done.stderr}"
-    report: dict[str, Any] = json.loads(lines[-1])
+    report = site._report(f"graphiql-{name}", done.returncode, done.stdout, done.stderr)
     assert report["blocked"] == [], report["blocked"]  # nothing asked of another host
     assert report["problems"] == [], report["problems"]
     for shot in report["shots"]:
