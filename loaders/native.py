@@ -12,7 +12,13 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from graph.model import Record
-from loaders.base import ParseItem, Reject, Source, describe_validation_error, iter_json_documents
+from loaders.base import (
+    ParseItem,
+    Reject,
+    Source,
+    describe_validation_error,
+    iter_json_documents,
+)
 
 __all__ = [
     "EpochSeconds",
@@ -29,7 +35,6 @@ __all__ = [
 
 M = TypeVar("M", bound=BaseModel)
 
-RAW_LIMIT = 100_000  # characters of a damaged tail kept in its Reject
 
 # A native id: a non-empty string with no surrounding blanks.
 NativeId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
@@ -117,37 +122,7 @@ def json_documents(source: Source) -> Iterator[tuple[str, Any] | Reject]:
     by line.  A damaged JSON file (cut short, or garbage inside) yields what
     :func:`salvage_json` can keep, then one Reject for the rest, so the complete
     records before the damage still load."""
-    if source.name.endswith(".jsonl"):
-        yield from iter_json_documents(source)
-        return
-    try:
-        text = source.read_text()
-    except UnicodeDecodeError as exc:
-        yield Reject(source.name, f"offset {exc.start}", "not UTF-8 text (a binary file?)", None)
-        return
-    except OSError as exc:
-        yield Reject(source.name, "file", f"cannot read: {exc.strerror or exc}", None)
-        return
-    if not text.strip():
-        yield Reject(source.name, "file", "empty file", "")
-        return
-    try:
-        yield "document", json.loads(text)
-        return
-    except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data" and "\n" in text.strip():
-            # Several documents, one per line (API pages appended to one file).
-            yield from iter_json_documents(Source(source.name, data=text.encode()))
-            return
-    document, offset, message = salvage_json(text)
-    if document is not None:
-        yield "document", document
-    yield Reject(
-        source.name,
-        f"offset {offset}",
-        f"not valid JSON from here: {message} (file cut short?)",
-        text[offset : offset + RAW_LIMIT],
-    )
+    return iter_json_documents(source, salvage=salvage_json)
 
 
 _WHITESPACE = " \t\n\r"

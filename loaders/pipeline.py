@@ -15,18 +15,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from graph.errors import ScrmError
 from graph.model import Record
 from graph.store import GraphStore
-from loaders.base import ConnectorSpec, LoadOptions, ParseItem, Reject, Source
+from loaders.base import ConnectorSpec, LoadOptions, Reject, Source
 from loaders.engaged import EngagementWeights
+from loaders.parse_workers import Chunk, ParsePool, chunks, source_size, use_workers
 from loaders.rejects import RejectList, RejectSink
 from loaders.stages import Stage, default_stages
 from loaders.writer import GraphWriter, PreparedBatch
@@ -127,63 +129,19 @@ def expand_sources(connector: ConnectorSpec, paths: Sequence[Path | str | Source
     return sources
 
 
-@dataclass(slots=True)
-class _Chunk:
-    """Up to a batch of records, kept per source so stages can name where a reject came from."""
-
-    segments: list[tuple[str, list[Record]]]
-    rejects: list[Reject]
-    read: int
-    sources_done: int
-    bytes_done: int
+class _Position(Protocol):
+    """Where a batch ends in the load (a :class:`Chunk` or a :class:`Piece`)."""
 
     @property
-    def source(self) -> str:
-        return self.segments[-1][0] if self.segments else ""
+    def source(self) -> str: ...
+    @property
+    def sources_done(self) -> int: ...
+    @property
+    def bytes_done(self) -> int: ...
 
 
-def _chunks(
-    connector: ConnectorSpec, sources: Sequence[Source], options: LoadOptions, batch_size: int
-) -> Iterator[_Chunk]:
-    """Parse every source into chunks of ``batch_size`` records (the last may be smaller);
-    a chunk spans sources, so many small files still make full batches."""
-    chunk = _Chunk([], [], 0, 0, 0)
-    size = 0
-    for index, source in enumerate(sources):
-        segment: list[Record] = []
-        chunk.segments.append((source.name, segment))
-        for item in _parse(connector, source, options):
-            chunk.read += 1
-            if isinstance(item, Reject):
-                chunk.rejects.append(item)
-                continue
-            segment.append(item)
-            size += 1
-            if size >= batch_size:
-                yield chunk
-                segment = []
-                chunk = _Chunk([(source.name, segment)], [], 0, index, chunk.bytes_done)
-                size = 0
-        chunk.sources_done = index + 1
-        chunk.bytes_done += _size(source)
-    yield chunk
-
-
-def _parse(connector: ConnectorSpec, source: Source, options: LoadOptions) -> Iterator[ParseItem]:
-    # A connector that fails outright loses its source, never the load: the failure is
-    # recorded like any bad record.
-    try:
-        yield from connector.parse(source, options=options)
-    except Exception as exc:  # reported as a reject, with its reason
-        reason = f"{connector.name} could not read this source: {type(exc).__name__}: {exc}"
-        yield Reject(source.name, "file", reason, None)
-
-
-def _size(source: Source) -> int:
-    try:
-        return source.size
-    except OSError:
-        return 0
+_Queue = asyncio.Queue[tuple[PreparedBatch, _Position] | None]
+Producer = Callable[["_Run", _Queue], Awaitable[None]]
 
 
 async def load(
@@ -197,13 +155,16 @@ async def load(
     progress: ProgressCallback | None = None,
     stages: Sequence[Stage] | None = None,
     weights: EngagementWeights | None = None,
+    workers: int | None = None,
 ) -> LoadSummary:
     """Load ``paths_or_sources`` with ``connector`` into ``store``.
 
     Bad records go to ``rejects`` (kept in memory when None) and never stop the load;
     a missing path, an unknown ``options.brand`` or a database failure raise
     (:class:`LoadError`, :class:`~graph.errors.ScrmError`).  ``stages`` default to
-    identity resolution then enrichment.
+    identity resolution then enrichment.  ``workers`` worker processes parse (0: parse
+    in a thread of this process); by default a large load uses one per core but one
+    (:func:`~loaders.parse_workers.use_workers`).
     """
     if batch_size < 1:
         raise LoadError(f"batch size must be at least 1, got {batch_size}")
@@ -217,14 +178,25 @@ async def load(
     run = _Run(
         store, sources, sink, stages, GraphWriter(store, weights=weights, defer_engaged=True)
     )
-    chunks = _chunks(connector, sources, options, batch_size)
+    pool: ParsePool | None = None
+    produce: Producer
+    if count := use_workers(sources, workers):
+        pool = ParsePool(count, connector, options, batch_size, stages)
+        produce = functools.partial(_Run.produce_in_workers, pool=pool)
+    else:
+        produce = functools.partial(
+            _Run.produce_here, chunks=chunks(connector, sources, options, batch_size)
+        )
     try:
-        await run.go(chunks, progress)
+        await run.go(produce, progress)
     except Exception:
         # What was written stays written; bring its ENGAGED current if the store still can.
         with contextlib.suppress(Exception):
             await run.writer.flush()
         raise
+    finally:
+        if pool is not None:
+            pool.close()
     summary = run.summary
     with _timed(summary.timings, "engaged"):
         engaged = await run.writer.flush()
@@ -255,54 +227,76 @@ class _Run:
         self.writer = writer
         self.summary = LoadSummary(sources=len(sources))
         self.rejected_before = sink.count
-        self.bytes_total = sum(_size(s) for s in sources)
+        self.bytes_total = sum(source_size(s) for s in sources)
 
-    async def go(self, chunks: Iterator[_Chunk], progress: ProgressCallback | None) -> None:
-        queue: asyncio.Queue[tuple[PreparedBatch, _Chunk] | None] = asyncio.Queue(maxsize=1)
-        producer = asyncio.create_task(self._produce(chunks, queue))
+    async def go(self, produce: Producer, progress: ProgressCallback | None) -> None:
+        """Commit what ``produce`` puts on the queue, one batch at a time, while it
+        prepares the next."""
+        queue: _Queue = asyncio.Queue(maxsize=1)
+        producer = asyncio.create_task(self._produce(produce, queue))
         try:
             while (item := await queue.get()) is not None:
-                batch, chunk = item
+                batch, where = item
                 with _timed(self.summary.timings, "write"):
                     self.summary.written.update(await self.writer.commit(batch))
                 if progress is not None:
-                    progress(self._progress(chunk))
+                    progress(self._progress(where))
         finally:
             if not producer.done():
                 producer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await producer  # re-raises what failed in the producer
 
-    async def _produce(
-        self,
-        chunks: Iterator[_Chunk],
-        queue: asyncio.Queue[tuple[PreparedBatch, _Chunk] | None],
-    ) -> None:
-        timings = self.summary.timings
+    async def _produce(self, produce: Producer, queue: _Queue) -> None:
         try:
-            next_chunk = asyncio.ensure_future(asyncio.to_thread(_timed_next, chunks, timings))
-            try:
-                while (chunk := await next_chunk) is not None:
-                    next_chunk = asyncio.ensure_future(
-                        asyncio.to_thread(_timed_next, chunks, timings)
-                    )
-                    records = await self._through_stages(chunk)
-                    with _timed(timings, "prepare"):
-                        batch = await asyncio.to_thread(self.writer.prepare, records)
-                    await queue.put((batch, chunk))
-            finally:
-                next_chunk.cancel()
+            await produce(self, queue)
         finally:
             await queue.put(None)
 
-    async def _through_stages(self, chunk: _Chunk) -> list[Record]:
-        self.summary.read += chunk.read
-        for reject in chunk.rejects:
-            self.sink.add(reject)
+    async def produce_here(self, queue: _Queue, *, chunks: Iterator[Chunk]) -> None:
+        """Parse in a worker thread, then the stages and the writer's preparation."""
+        timings = self.summary.timings
+        next_chunk = asyncio.ensure_future(asyncio.to_thread(_timed_next, chunks, timings))
+        try:
+            while (chunk := await next_chunk) is not None:
+                next_chunk = asyncio.ensure_future(asyncio.to_thread(_timed_next, chunks, timings))
+                self.summary.read += chunk.read
+                for reject in chunk.rejects:
+                    self.sink.add(reject)
+                records = await self.through_stages(chunk.segments, self.stages)
+                with _timed(timings, "prepare"):
+                    batch = await asyncio.to_thread(self.writer.prepare, records)
+                await queue.put((batch, chunk))
+        finally:
+            next_chunk.cancel()
+
+    async def produce_in_workers(self, queue: _Queue, *, pool: ParsePool) -> None:
+        """Worker processes parse, enrich and prepare; here the in-process stages (identity)
+        see what they need, and their output joins the worker's rows in one batch."""
+        timings = self.summary.timings
+        async for piece in pool.pieces(self.sources):
+            for name, seconds in piece.timings.items():
+                timings[name] = timings.get(name, 0.0) + seconds
+            self.summary.read += piece.read
+            for reject in piece.rejects:
+                self.sink.add(reject)
+            batch = piece.prepared
+            if piece.segments:
+                records = await self.through_stages(piece.segments, pool.main_stages)
+                with _timed(timings, "prepare"):
+                    batch = self.writer.prepare(records).joined(batch)
+            else:
+                self.summary.rejected = self.sink.count - self.rejected_before
+            await queue.put((batch, piece))
+
+    async def through_stages(
+        self, segments: Sequence[tuple[str, list[Record]]], stages: Sequence[Stage]
+    ) -> list[Record]:
+        """The records of ``segments`` (per source) after ``stages``; rejects go to the sink."""
         records: list[Record] = []
-        for name, segment in chunk.segments:
+        for name, segment in segments:
             items: list[Record | Reject] = list(segment)
-            for stage in self.stages:
+            for stage in stages:
                 if not items:
                     break
                 with _timed(self.summary.timings, type(stage).__name__):
@@ -311,12 +305,12 @@ class _Run:
         self.summary.rejected = self.sink.count - self.rejected_before
         return records
 
-    def _progress(self, chunk: _Chunk) -> LoadProgress:
+    def _progress(self, where: _Position) -> LoadProgress:
         return LoadProgress(
-            source=chunk.source,
-            sources_done=chunk.sources_done,
+            source=where.source,
+            sources_done=where.sources_done,
             sources_total=len(self.sources),
-            bytes_done=chunk.bytes_done,
+            bytes_done=where.bytes_done,
             bytes_total=self.bytes_total,
             read=self.summary.read,
             rejected=self.summary.rejected,
@@ -333,7 +327,7 @@ def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
 
 
-def _timed_next(chunks: Iterator[_Chunk], timings: dict[str, float]) -> _Chunk | None:
+def _timed_next(chunks: Iterator[Chunk], timings: dict[str, float]) -> Chunk | None:
     with _timed(timings, "parse"):
         return next(chunks, None)
 

@@ -3,9 +3,11 @@ normalisation, and handing out each canonical record of a document once."""
 
 from __future__ import annotations
 
+import operator
+import re
 import unicodedata
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any, ClassVar, Protocol
 
 from pydantic import AwareDatetime, BeforeValidator, StringConstraints, model_validator
@@ -39,15 +41,48 @@ ShortText = Annotated[str, StringConstraints(max_length=10_000)]  # names, bios,
 _CLASSIC_FORMAT = "%a %b %d %H:%M:%S %z %Y"
 
 
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
+# The classic form exactly as the APIs write it (two-digit day, four-digit zone).
+_CLASSIC = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) ([+-][0-9]{4}) ([0-9]{4})"
+)
+_ZONES: dict[str, timezone] = {}
+
+
 def parse_classic_time(value: Any) -> Any:
     """A ``datetime`` from the classic ``"Wed Oct 10 20:19:24 +0000 2018"`` form of
     Twitter v1.1 and Weibo; other values are left for pydantic to judge."""
     if isinstance(value, str):
+        text = value.strip()
         try:
-            return datetime.strptime(value.strip(), _CLASSIC_FORMAT)
+            return _classic_fast(text) or datetime.strptime(text, _CLASSIC_FORMAT)
         except ValueError:
             return value
     return value
+
+
+def _classic_fast(text: str) -> datetime | None:
+    """The classic form as the APIs write it, read without ``strptime`` (slow, and these
+    times come by the million); None to let ``strptime`` judge anything else."""
+    match = _CLASSIC.fullmatch(text)
+    if match is None:
+        return None
+    month, day, hours, minutes, seconds, zone, year = match.groups()
+    tz = _ZONES.get(zone)
+    if tz is None:
+        offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[3:]))
+        if offset >= timedelta(days=1):
+            return None
+        tz = _ZONES[zone] = timezone(-offset if zone[0] == "-" else offset)
+    return datetime(
+        int(year), _MONTHS[month], int(day), int(hours), int(minutes), int(seconds), tzinfo=tz
+    )
 
 
 # A time in the classic form or ISO 8601 (or Unix seconds), always with its zone.
@@ -195,9 +230,35 @@ class DocumentRecords:
 
 
 def _key(record: Record) -> tuple[Any, ...]:
-    # A hashable image of a record; an Account's ``properties`` is the one dict.
-    values = tuple(
-        tuple(sorted(value.items())) if isinstance(value, dict) else value
-        for value in record.__dict__.values()
+    # A hashable image of a record: its scalar fields as they are, the few dict or list
+    # fields (an Account's ``properties``) made hashable.
+    kind = type(record)
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = _fields_of(kind)
+    scalars, containers = fields
+    values = record.__dict__
+    if not containers:
+        return (kind, scalars(values))
+    return (kind, scalars(values), tuple([_hashable(values[name]) for name in containers]))
+
+
+def _fields_of(kind: type[Any]) -> tuple[Callable[[dict[str, Any]], Any], tuple[str, ...]]:
+    names = list(kind.model_fields)
+    containers = tuple(
+        name
+        for name, info in kind.model_fields.items()
+        if any(word in str(info.annotation) for word in ("dict", "list", "Any"))
     )
-    return (type(record), values)
+    return operator.itemgetter(*[n for n in names if n not in containers]), containers
+
+
+_FIELDS: dict[type[Any], tuple[Callable[[dict[str, Any]], Any], tuple[str, ...]]] = {}
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    return value

@@ -5,15 +5,23 @@ records; it returns the records to pass on plus a :class:`Reject` for anything
 it sets aside.  The default stages are identity resolution
 (:mod:`loaders.identity`) and enrichment - brand mentions and sentiment -
 (:mod:`loaders.enrich`), in that order.
+
+Two optional hooks let a load parse in worker processes (:mod:`loaders.pipeline_workers`):
+a stage with ``process_records(records, *, source)`` works on records alone
+(no store) and leaves what the other stages handle untouched, so it may run in
+the worker right after parsing; a stage with ``needs(records)`` says which
+records of a batch it must see - the rest it would pass on unchanged, so the
+worker prepares them for the writer itself.  A stage without ``needs`` sees
+every record.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from graph.model import Record
+from graph.model import Account, AccountLink, Customer, IdentityLink, Placed, Record
 from graph.store import GraphStore
 from loaders.base import LoadOptions, Reject
 from loaders.enrich import Enricher
@@ -52,6 +60,15 @@ class IdentityStage:
             raise RuntimeError("IdentityStage.prepare was not called")
         return await self._resolver.resolve(store, records, source=source)
 
+    def needs(self, records: Sequence[Record]) -> Callable[[Record], bool]:
+        """Which records of a batch resolution must see: keys, stated links, customers and
+        their orders, and - when the batch holds keys or links - its accounts (their
+        names name new customers).  It passes every other record on unchanged."""
+        kinds: tuple[type[Record], ...] = (AccountLink, IdentityLink, Customer, Placed)
+        if any(isinstance(record, AccountLink | IdentityLink) for record in records):
+            kinds = (*kinds, Account)
+        return lambda record: isinstance(record, kinds)
+
 
 class EnrichStage:
     """Adds ``ABOUT`` brand mentions and fills in post sentiment."""
@@ -72,8 +89,14 @@ class EnrichStage:
         if self._enricher is None:
             raise RuntimeError("EnrichStage.prepare was not called")
         # Sentiment scoring is CPU work: off the event loop.
-        enriched = await asyncio.to_thread(self._enricher.enrich, records, options=self._options)
-        return list(enriched)
+        return await asyncio.to_thread(self.process_records, records, source=source)
+
+    def process_records(self, records: Sequence[Record], *, source: str) -> list[Record | Reject]:
+        """:meth:`process` without the store: brand matching and sentiment need only the
+        brands :meth:`prepare` read, so a load may run this in a worker process."""
+        if self._enricher is None:
+            raise RuntimeError("EnrichStage.prepare was not called")
+        return list(self._enricher.enrich(records, options=self._options))
 
 
 def default_stages() -> list[Stage]:

@@ -54,7 +54,7 @@ from graph.store import GraphStore, Params
 from graph.version import bump_version
 from loaders.engaged import EngagementWeights, recompute_accounts
 
-__all__ = ["GraphWriter", "PreparedBatch", "WriteCounts", "relationship_of"]
+__all__ = ["GraphWriter", "PreparedBatch", "WriteCounts", "prepare_records", "relationship_of"]
 
 WriteCounts = Counter[str]
 """Records written per node label and relationship type (``{"Account": 3, "FOLLOWS": 2}``);
@@ -281,6 +281,25 @@ class PreparedBatch:
     engaged_sources: set[str] = field(default_factory=set)
     identity_keys: int = 0  # AccountLink records: identity resolution's input, not stored
 
+    def joined(self, other: PreparedBatch) -> PreparedBatch:
+        """One batch of both (this one's statements first), committed as one."""
+        return PreparedBatch(
+            [*self.statements, *other.statements],
+            self.counts + other.counts,
+            self.engaged_sources | other.engaged_sources,
+            self.identity_keys + other.identity_keys,
+        )
+
+
+def prepare_records(records: Iterable[Record]) -> PreparedBatch:
+    """Turn ``records`` into statements and per label / type record counts.  Pure (no I/O,
+    no writer state), so it may run in a worker thread or process.  Raises
+    :class:`TypeError` for a non-record."""
+    rows = _Rows()
+    for record in records:
+        rows.add(record)
+    return rows.prepared(_now_ms())
+
 
 class _Rows:
     """The rows of one batch, grouped by statement.  A repeated key keeps one row in which
@@ -389,12 +408,8 @@ class GraphWriter:
         self._engaged_sources: set[str] = set()
 
     def prepare(self, records: Iterable[Record]) -> PreparedBatch:
-        """Turn ``records`` into statements and per label / type record counts.  Pure (no I/O),
-        so it may run in a worker thread.  Raises :class:`TypeError` for a non-record."""
-        rows = _Rows()
-        for record in records:
-            rows.add(record)
-        return rows.prepared(_now_ms())
+        """Turn ``records`` into statements (:func:`prepare_records`)."""
+        return prepare_records(records)
 
     async def commit(self, batch: PreparedBatch) -> WriteCounts:
         """Run a prepared batch's statements (and, unless deferred, recompute the ENGAGED

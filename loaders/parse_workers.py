@@ -1,0 +1,299 @@
+"""Parsing sources into batches, in this process or in worker processes.
+
+:func:`chunks` parses sources into chunks of up to a batch of records (what
+the pipeline does in a thread for a small load).  A large load hands groups of
+sources to :class:`ParsePool`: each worker process parses its group, runs the
+stages that need no store (:meth:`~loaders.stages.EnrichStage.process_records`:
+brand matching and sentiment) and prepares for the writer every record the
+remaining stages do not need to see (:func:`~loaders.writer.prepare_records`).
+It sends back plain rows - pickling the pydantic records themselves costs more
+than parsing them - plus the few records the in-process stages (identity
+resolution) must see, and the rejects.  Results come back in source order, so
+a load does the same writes in the same order whatever the number of workers.
+
+Workers are forked after the stages are prepared, so they inherit the loaded
+brands and sentiment lexicon; where ``fork`` is not available, loads stay in
+one process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.model import Record
+from loaders.base import ConnectorSpec, LoadOptions, ParseItem, Reject, Source
+from loaders.writer import PreparedBatch, prepare_records
+
+__all__ = ["Chunk", "ParsePool", "Piece", "chunks", "parse_source", "source_size", "use_workers"]
+
+# A load this large (bytes of input) is parsed in worker processes by default.
+PARALLEL_MIN_BYTES = 2_000_000
+# Sources are handed out in groups of about this many bytes (a bigger file goes alone).
+GROUP_BYTES = 2_000_000
+# A worker returns a whole group at once, so a file larger than this keeps the load
+# in this process, where parsing streams.
+MAX_SOURCE_BYTES = 64_000_000
+
+
+@dataclass(slots=True)
+class Chunk:
+    """Up to a batch of records, kept per source so stages can name where a reject came from."""
+
+    segments: list[tuple[str, list[Record]]]
+    rejects: list[Reject]
+    read: int
+    sources_done: int
+    bytes_done: int
+
+    @property
+    def source(self) -> str:
+        return self.segments[-1][0] if self.segments else ""
+
+
+def chunks(
+    connector: ConnectorSpec,
+    sources: Sequence[Source],
+    options: LoadOptions,
+    batch_size: int,
+    *,
+    first: int = 0,
+    bytes_before: int = 0,
+) -> Iterator[Chunk]:
+    """Parse every source into chunks of ``batch_size`` records (the last may be smaller);
+    a chunk spans sources, so many small files still make full batches.  ``first`` and
+    ``bytes_before`` say where ``sources`` start in the whole load (for progress)."""
+    chunk = Chunk([], [], 0, first, bytes_before)
+    size = 0
+    for index, source in enumerate(sources, start=first):
+        segment: list[Record] = []
+        chunk.segments.append((source.name, segment))
+        for item in parse_source(connector, source, options):
+            chunk.read += 1
+            if isinstance(item, Reject):
+                chunk.rejects.append(item)
+                continue
+            segment.append(item)
+            size += 1
+            if size >= batch_size:
+                yield chunk
+                segment = []
+                chunk = Chunk([(source.name, segment)], [], 0, index, chunk.bytes_done)
+                size = 0
+        chunk.sources_done = index + 1
+        chunk.bytes_done += source_size(source)
+    yield chunk
+
+
+def parse_source(
+    connector: ConnectorSpec, source: Source, options: LoadOptions
+) -> Iterator[ParseItem]:
+    """The connector's items for ``source``; a connector that fails outright loses its
+    source, never the load: the failure is recorded like any bad record."""
+    try:
+        yield from connector.parse(source, options=options)
+    except Exception as exc:  # reported as a reject, with its reason
+        reason = f"{connector.name} could not read this source: {type(exc).__name__}: {exc}"
+        yield Reject(source.name, "file", reason, None)
+
+
+def source_size(source: Source) -> int:
+    try:
+        return source.size
+    except OSError:
+        return 0
+
+
+# --- worker processes ----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Piece:
+    """A worker's result for up to a batch of records."""
+
+    prepared: PreparedBatch  # the records no in-process stage needs, ready to commit
+    segments: list[tuple[str, list[Record]]]  # per source, what in-process stages must see
+    rejects: list[Reject]
+    read: int
+    source: str
+    sources_done: int
+    bytes_done: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What every worker of a load needs (inherited at fork, never pickled)."""
+
+    connector: ConnectorSpec
+    options: LoadOptions
+    batch_size: int
+    worker_stages: Sequence[Any]  # stages with process_records
+    main_stages: Sequence[Any]  # the in-process stages (their ``needs`` only)
+
+
+_job: _Job | None = None
+
+
+def _start_worker(job: _Job) -> None:
+    global _job
+    _job = job
+
+
+def _parse_group(sources: list[Source], first: int, bytes_before: int) -> list[Piece]:
+    """Worker side: every piece of one group of sources."""
+    job = _job
+    if job is None:  # pragma: no cover - the pool's initializer sets it
+        raise RuntimeError("the parse worker was not started with a job")
+    pieces: list[Piece] = []
+    parsed = chunks(
+        job.connector, sources, job.options, job.batch_size, first=first, bytes_before=bytes_before
+    )
+    while True:
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        chunk = next(parsed, None)
+        timings["parse"] = time.perf_counter() - started
+        if chunk is None:
+            break
+        pieces.append(_piece(job, chunk, timings))
+    return pieces
+
+
+def _piece(job: _Job, chunk: Chunk, timings: dict[str, float]) -> Piece:
+    rejects = list(chunk.rejects)
+    kept_segments: list[tuple[str, list[Record]]] = []
+    passed: list[Record] = []
+    for name, segment in chunk.segments:
+        records: list[Record] = segment
+        for stage in job.worker_stages:
+            if not records:
+                break
+            started = time.perf_counter()
+            items = stage.process_records(records, source=name)
+            key = type(stage).__name__
+            timings[key] = timings.get(key, 0.0) + time.perf_counter() - started
+            records = [item for item in items if not _reject_into(item, rejects)]
+        wanted = _needed_by(job.main_stages, records)
+        needed = [r for r in records if wanted(r)]
+        passed += [r for r in records if not wanted(r)]
+        if needed:
+            kept_segments.append((name, needed))
+    started = time.perf_counter()
+    prepared = prepare_records(passed)
+    timings["prepare"] = time.perf_counter() - started
+    return Piece(
+        prepared,
+        kept_segments,
+        rejects,
+        chunk.read,
+        chunk.source,
+        chunk.sources_done,
+        chunk.bytes_done,
+        timings,
+    )
+
+
+def _reject_into(item: Record | Reject, rejects: list[Reject]) -> bool:
+    if isinstance(item, Reject):
+        rejects.append(item)
+        return True
+    return False
+
+
+def _needed_by(stages: Sequence[Any], records: Sequence[Record]) -> Callable[[Record], bool]:
+    """Whether any in-process stage must see a record (all of them for a stage that does
+    not say)."""
+    tests = []
+    for stage in stages:
+        needs = getattr(stage, "needs", None)
+        if needs is None:
+            return lambda record: True
+        tests.append(needs(records))
+    return lambda record: any(test(record) for test in tests)
+
+
+def use_workers(sources: Sequence[Source], workers: int | None) -> int:
+    """How many worker processes a load of ``sources`` uses: ``workers`` when given (0:
+    none), else one per core but one (the engine's) for a large load, none for a
+    small one, a file too large to hand out whole, or without ``fork``."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    sizes = [source_size(s) for s in sources]
+    if workers is not None:
+        return max(0, workers)
+    if sum(sizes) < PARALLEL_MIN_BYTES or max(sizes, default=0) > MAX_SOURCE_BYTES:
+        return 0
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
+def _groups(sources: Sequence[Source]) -> Iterator[tuple[list[Source], int, int]]:
+    """Consecutive sources of about :data:`GROUP_BYTES`, with where each group starts."""
+    group: list[Source] = []
+    first = size = done = 0
+    for index, source in enumerate(sources):
+        if not group:
+            first, size = index, 0
+        group.append(source)
+        size += source_size(source)
+        if size >= GROUP_BYTES:
+            yield group, first, done
+            done += size
+            group = []
+    if group:
+        yield group, first, done
+
+
+class ParsePool:
+    """Worker processes parsing the groups of a load's sources, results in order."""
+
+    def __init__(
+        self,
+        workers: int,
+        connector: ConnectorSpec,
+        options: LoadOptions,
+        batch_size: int,
+        stages: Sequence[Any],
+    ) -> None:
+        in_worker = [s for s in stages if hasattr(s, "process_records")]
+        job = _Job(
+            connector,
+            options,
+            batch_size,
+            in_worker,
+            [s for s in stages if not hasattr(s, "process_records")],
+        )
+        self.main_stages = job.main_stages
+        self.workers = workers
+        self._executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_start_worker,
+            initargs=(job,),
+        )
+
+    async def pieces(self, sources: Sequence[Source]) -> AsyncIterator[Piece]:
+        """Every piece of ``sources``, in order; a few groups are parsed ahead."""
+        pending: list[Future[list[Piece]]] = []
+        groups = _groups(sources)
+        ahead = 2 * self.workers + 1
+        try:
+            while True:
+                while len(pending) < ahead and (group := next(groups, None)) is not None:
+                    pending.append(self._executor.submit(_parse_group, *group))
+                if not pending:
+                    return
+                for piece in await asyncio.wrap_future(pending.pop(0)):
+                    yield piece
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)

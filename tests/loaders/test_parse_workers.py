@@ -1,0 +1,184 @@
+"""Parsing in worker processes loads exactly what parsing in one process loads."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.store import GraphStore
+from loaders import parse_workers
+from loaders.base import LoadOptions, Source, loads
+from loaders.brands import add_brand
+from loaders.parse_workers import use_workers
+from loaders.pipeline import LoadProgress, LoadSummary, load
+from loaders.registry import get_connector
+from loaders.rejects import RejectList
+from loaders.social import parse_classic_time
+from tests.loaders.native_support import BINARY, DATA, truncated, write_json
+from tests.loaders.snapshot import snapshot
+
+SECRET = "parse-workers-test-secret-0123456"
+
+
+@pytest.fixture(autouse=True)
+def identity_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCRM_IDENTITY_KEY", SECRET)
+
+
+@pytest.fixture
+def one_source_per_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every file its own group, so results from several workers must come back in order.
+    monkeypatch.setattr(parse_workers, "GROUP_BYTES", 1)
+
+
+def _without_load_times(graph: tuple[list[Any], list[Any]]) -> tuple[list[Any], list[Any]]:
+    nodes, rels = graph
+    kept = [(label, [(k, v) for k, v in props if k != "ingested_at"]) for label, props in nodes]
+    # A link made by resolution is stamped with the time it was made.
+    linked = [
+        (a, t, b, [(k, v) for k, v in props if not (t == "HAS_ACCOUNT" and k == "at")])
+        for a, t, b, props in rels
+    ]
+    return kept, linked
+
+
+async def _load(
+    store: GraphStore, connector: str, paths: list[Path], workers: int, batch_size: int
+) -> tuple[LoadSummary, list[dict[str, Any]], list[LoadProgress], Any]:
+    await store.drop()
+    await store.ensure_schema()
+    await add_brand(store, "lumora", "Lumora", ["lumora", "#lumora", "python"])
+    sink = RejectList()
+    seen: list[LoadProgress] = []
+    summary = await load(
+        store,
+        get_connector(connector),
+        paths,
+        options=LoadOptions(brand=None),
+        batch_size=batch_size,
+        rejects=sink,
+        progress=seen.append,
+        workers=workers,
+    )
+    return summary, [r.as_json() for r in sink.items], seen, await snapshot(store)
+
+
+def _hostile_folder(root: Path) -> Path:
+    folder = root / "hostile"
+    tweets = DATA / "twitter-v2-tweepy-cassettes"
+    good = json.loads(next(tweets.glob("*_mentions.json")).read_text(encoding="utf-8"))
+    write_json(folder / "a-good.json", good)
+    (folder / "b-cut.json").write_text(truncated(good), encoding="utf-8")
+    (folder / "c-binary.json").write_bytes(BINARY)
+    (folder / "d-empty.json").write_bytes(b"")
+    (folder / "e-lines.jsonl").write_text('{"data": [{"id": "1", "text": "hi"}]}\n{oops\n')
+    return folder
+
+
+CASES = [
+    ("twitter", ["twitter-v2-twarc-csv-testdata", "twitter-v2-tweepy-cassettes"]),
+    ("weibo", ["weibo-api-v2-spring-social-weibo", "weibo-ced-repost-cascades-sample"]),
+    ("wechat-work", ["wecom-wechatpy-fixtures"]),  # identity keys: resolved in this process
+    ("reddit", ["reddit-praw-cassettes"]),
+    ("shopify", ["shopify-api-shopify_python_api-fixtures"]),
+]
+
+
+@pytest.mark.parametrize(("connector", "folders"), CASES, ids=[c for c, _ in CASES])
+@pytest.mark.usefixtures("one_source_per_group")
+async def test_workers_load_what_one_process_loads(
+    store: GraphStore, connector: str, folders: list[str]
+) -> None:
+    paths = [DATA / folder for folder in folders]
+    here = await _load(store, connector, paths, workers=0, batch_size=7)
+    there = await _load(store, connector, paths, workers=2, batch_size=7)
+    assert here[0].as_json() == there[0].as_json()
+    assert here[0].read > 0 and sum(here[0].written.values()) > 0
+    assert here[1] == there[1]  # the same rejects, in the same order
+    assert here[2][-1] == there[2][-1]  # the progress ends in the same place
+    assert there[2][-1].sources_done == there[2][-1].sources_total
+    assert _without_load_times(here[3]) == _without_load_times(there[3])
+
+
+@pytest.mark.usefixtures("one_source_per_group")
+async def test_workers_report_every_bad_record(store: GraphStore, tmp_path: Path) -> None:
+    folder = _hostile_folder(tmp_path)
+    here = await _load(store, "twitter", [folder], workers=0, batch_size=5000)
+    there = await _load(store, "twitter", [folder], workers=1, batch_size=5000)
+    assert here[0].as_json() == there[0].as_json()
+    assert here[1] == there[1]
+    assert {r["source"].rsplit("/", 1)[-1] for r in there[1]} == {
+        "b-cut.json",
+        "c-binary.json",
+        "d-empty.json",
+        "e-lines.jsonl",
+    }
+    assert all(r["reason"] and r["location"] for r in there[1])
+    assert _without_load_times(here[3]) == _without_load_times(there[3])
+
+
+def test_use_workers(tmp_path: Path) -> None:
+    small = [Source.from_bytes(b"{}", name="a.json")]
+    assert use_workers(small, None) == 0  # not worth a process
+    assert use_workers(small, 2) == 2
+    assert use_workers(small, 0) == 0
+    large = [Source.from_bytes(b" " * parse_workers.PARALLEL_MIN_BYTES, name="b.json")]
+    assert use_workers(large, None) >= 1
+    huge = [Source.from_bytes(b" " * (parse_workers.MAX_SOURCE_BYTES + 1), name="c.json")]
+    assert use_workers(huge, None) == 0  # streamed here rather than held whole by a worker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wed Oct 10 20:19:24 +0000 2018",
+        " Sat Mar 02 01:02:03 +0800 2019 ",
+        "Sun Jun 30 23:59:59 -0930 2024",
+        "Wed Oct 1 20:19:24 +0000 2018",  # one-digit day: left to strptime
+        "Mon Feb 29 00:00:00 +0000 2021",  # no such day
+        "Tue Jan 01 24:00:00 +0000 2019",
+        "Tue Jan 01 10:00:00 +2500 2019",
+        "Foo Jan 01 10:00:00 +0000 2019",
+        "2019-01-01T10:00:00Z",
+    ],
+)
+def test_classic_time_reads_as_strptime_does(text: str) -> None:
+    from datetime import datetime
+
+    try:
+        expected: Any = datetime.strptime(text.strip(), "%a %b %d %H:%M:%S %z %Y")
+    except ValueError:
+        expected = text
+    found = parse_classic_time(text)
+    assert found == expected
+    if isinstance(expected, datetime):
+        assert found.utcoffset() == expected.utcoffset()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": NaN}',
+        '{"n": 123456789012345678901234567890}',
+        '{"n": -9223372036854775809, "m": 1e400}',
+        '"\\ud800"',
+        '{"a": [1, 2.5, "x"], "b": 18446744073709551615}',
+    ],
+)
+def test_loads_reads_what_the_standard_library_reads(text: str) -> None:
+    expected = json.loads(text)
+    found = loads(text)
+    if isinstance(expected, dict) and isinstance(expected.get("a"), float):
+        assert math.isnan(found["a"])
+    else:
+        assert found == expected
+
+
+def test_loads_fails_as_the_standard_library_does() -> None:
+    with pytest.raises(json.JSONDecodeError) as caught:
+        loads('{"a": 1,}')
+    assert caught.value.msg == "Expecting property name enclosed in double quotes"
