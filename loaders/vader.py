@@ -42,6 +42,7 @@ _MAX_WORDS = 200_000
 # (None: not in the lexicon, or a booster word, which VADER never scores),
 # booster value (None: not a booster), negation.
 _Word = tuple[str, bool, bool, bool, "float | None", "float | None", bool]
+_CAPS = itemgetter(1)
 _SCORED = itemgetter(3)
 # 256-code-point blocks of characters common in text: Latin-1, general punctuation, CJK
 # symbols and punctuation.
@@ -71,6 +72,8 @@ class Vader:
         self._emoji_blocks = block_class(e for e in emojis if ord(e) >> 8 not in _BUSY_BLOCKS)
         self._emoji_singles = tuple(sorted(e for e in emojis if ord(e) >> 8 in _BUSY_BLOCKS))
         self._words: dict[str, _Word] = {}
+        self._inert: set[str] = set()  # the tokens of self._words that VADER never scores
+        self._buts: set[str] = set()  # the tokens of self._words that are "but"
 
     def compound(self, text: str) -> float:
         """``polarity_scores(text)["compound"]`` of the ``vaderSentiment`` package."""
@@ -79,31 +82,40 @@ class Vader:
         ):
             text = text.translate(self._emoji_table)
         tokens = text.split()
-        if not tokens:
-            return 0.0
+        if self._inert.issuperset(tokens):
+            return 0.0  # no word with a valence: what VADER's sum of zeros gives
         words = self._words
         if len(words) > _MAX_WORDS:
             words.clear()
+            self._inert.clear()
+            self._buts.clear()
         known = list(map(words.get, tokens))
         if None in known:
             known = [props or self._word(t) for props, t in zip(known, tokens, strict=True)]
+        props = cast("list[_Word]", known)
         n = len(tokens)
-        positions = list(compress(range(n), map(_SCORED, cast("list[_Word]", known))))
+        positions = list(compress(range(n), map(_SCORED, props)))
         if not positions:
             return 0.0  # what VADER's sum of zeros gives
-        lowers, caps, in_lexicon, _, valences, boosters, negations = zip(*known, strict=True)
-        all_caps = sum(caps)
+        all_caps = sum(map(_CAPS, props))
         cap_diff = 0 < n - all_caps < n
-        sentiments: list[float] = [0] * n
-        for i in positions:
-            if lowers[i] == "kind" and i < n - 1 and lowers[i + 1] == "of":
-                continue
-            sentiments[i] = self._valence(
-                i, n, lowers, caps, in_lexicon, valences, boosters, negations, cap_diff
-            )
-        if "but" in lowers:
-            _but_check(lowers.index("but"), sentiments)
-        return _compound(sentiments, text)
+        scores = {
+            i: self._valence(props, i, n, cap_diff)
+            for i in positions
+            if not (props[i][0] == "kind" and i < n - 1 and props[i + 1][0] == "of")
+        }
+        if self._buts.isdisjoint(tokens):
+            # The package sums one score per word, zeros included, in word order; adding
+            # a zero changes no float sum, so the scored words alone give the same total.
+            total = float(sum(scores.values()))
+        else:
+            sentiments: list[float] = [0] * n
+            for i, score in scores.items():
+                sentiments[i] = score
+            but = next(i for i, t in enumerate(tokens) if t in self._buts)
+            _but_check(but, sentiments)
+            total = float(sum(sentiments))
+        return _compound(total, text)
 
     def _word(self, token: str) -> _Word:
         """A token's properties, kept for the next time it occurs."""
@@ -126,121 +138,101 @@ class Vader:
             negation,
         )
         self._words[token] = props
+        if valence is None:
+            self._inert.add(token)
+        if lower == "but":
+            self._buts.add(token)
         return props
 
-    def _valence(
-        self,
-        i: int,
-        n: int,
-        lowers: tuple[str, ...],
-        caps: tuple[bool, ...],
-        in_lexicon: tuple[bool, ...],
-        valences: tuple[float | None, ...],
-        boosters: tuple[float | None, ...],
-        negations: tuple[bool, ...],
-        cap_diff: bool,
-    ) -> float:
+    def _valence(self, words: list[_Word], i: int, n: int, cap_diff: bool) -> float:
         """The score of lexicon word ``i`` after VADER's modifier, negation and idiom rules
-        (``SentimentIntensityAnalyzer.sentiment_valence``)."""
+        (``SentimentIntensityAnalyzer.sentiment_valence`` with ``_negation_check`` and
+        ``_least_check``, in the same order and with the same arithmetic)."""
         c_incr, n_scalar = self._c_incr, self._n_scalar
-        base = valences[i]
+        lower, caps, _, _, base, _, _ = words[i]
         assert base is not None
+        # The three words before, lower case ("" before the first word).
+        one = words[i - 1][0] if i > 0 else ""
+        two = words[i - 2][0] if i > 1 else ""
+        three = words[i - 3][0] if i > 2 else ""
         valence = base
-        if lowers[i] == "no" and i != n - 1 and in_lexicon[i + 1]:
+        if lower == "no" and i != n - 1 and words[i + 1][2]:
             valence = 0.0  # "no" negates the next word instead
-        if (
-            (i > 0 and lowers[i - 1] == "no")
-            or (i > 1 and lowers[i - 2] == "no")
-            or (i > 2 and lowers[i - 3] == "no" and lowers[i - 1] in ("or", "nor"))
-        ):
+        if one == "no" or two == "no" or (three == "no" and one in ("or", "nor")):
             valence = base * n_scalar
-        if caps[i] and cap_diff:
+        if caps and cap_diff:
             if valence > 0:
                 valence += c_incr
             else:
                 valence -= c_incr
         for start in (0, 1, 2):
-            j = i - start - 1
-            if i > start and not in_lexicon[j]:
-                scalar = 0.0
-                booster = boosters[j]
-                if booster is not None:
-                    scalar = booster
-                    if valence < 0:
-                        scalar *= -1
-                    if caps[j] and cap_diff:
-                        if valence > 0:
-                            scalar += c_incr
-                        else:
-                            scalar -= c_incr
-                if start == 1 and scalar != 0:
-                    scalar = scalar * 0.95
-                if start == 2 and scalar != 0:
-                    scalar = scalar * 0.9
-                valence = valence + scalar
-                valence = self._negation_check(valence, lowers, negations, start, i)
-                if start == 2:
-                    valence = self._idioms_check(valence, lowers, i)
+            if i <= start:
+                break
+            _, before_caps, before_in_lexicon, _, _, booster, negation = words[i - start - 1]
+            if before_in_lexicon:
+                continue
+            scalar = 0.0
+            if booster is not None:
+                scalar = booster
+                if valence < 0:
+                    scalar *= -1
+                if before_caps and cap_diff:
+                    if valence > 0:
+                        scalar += c_incr
+                    else:
+                        scalar -= c_incr
+            if start == 1 and scalar != 0:
+                scalar = scalar * 0.95
+            if start == 2 and scalar != 0:
+                scalar = scalar * 0.9
+            valence = valence + scalar
+            if start == 0:
+                if negation:
+                    valence = valence * n_scalar
+            elif start == 1:
+                if two == "never" and (one == "so" or one == "this"):
+                    valence = valence * 1.25
+                elif two == "without" and one == "doubt":
+                    pass
+                elif negation:
+                    valence = valence * n_scalar
+            else:
+                # As in the package, "so"/"this" right before the word counts without "never".
+                if (three == "never" and (two == "so" or two == "this")) or (
+                    one == "so" or one == "this"
+                ):
+                    valence = valence * 1.25
+                elif three == "without" and (two == "doubt" or one == "doubt"):
+                    pass
+                elif negation:
+                    valence = valence * n_scalar
+                valence = self._idioms_check(valence, words, i, n)
         # "least" negates, except in "at least" and "very least".
-        if i > 1 and not in_lexicon[i - 1] and lowers[i - 1] == "least":
-            if lowers[i - 2] != "at" and lowers[i - 2] != "very":
+        if i > 1 and not words[i - 1][2] and one == "least":
+            if two != "at" and two != "very":
                 valence = valence * n_scalar
-        elif i > 0 and not in_lexicon[i - 1] and lowers[i - 1] == "least":
+        elif i > 0 and not words[i - 1][2] and one == "least":
             valence = valence * n_scalar
         return valence
 
-    def _negation_check(
-        self,
-        valence: float,
-        lowers: tuple[str, ...],
-        negations: tuple[bool, ...],
-        start: int,
-        i: int,
-    ) -> float:
-        """``SentimentIntensityAnalyzer._negation_check``."""
-        if start == 0:
-            if negations[i - 1]:
-                valence = valence * self._n_scalar
-        elif start == 1:
-            if lowers[i - 2] == "never" and (lowers[i - 1] == "so" or lowers[i - 1] == "this"):
-                valence = valence * 1.25
-            elif lowers[i - 2] == "without" and lowers[i - 1] == "doubt":
-                pass
-            elif negations[i - 2]:
-                valence = valence * self._n_scalar
-        elif start == 2:
-            # As in the package, "so"/"this" right before the word counts without "never".
-            if (
-                lowers[i - 3] == "never" and (lowers[i - 2] == "so" or lowers[i - 2] == "this")
-            ) or (lowers[i - 1] == "so" or lowers[i - 1] == "this"):
-                valence = valence * 1.25
-            elif lowers[i - 3] == "without" and (
-                lowers[i - 2] == "doubt" or lowers[i - 1] == "doubt"
-            ):
-                pass
-            elif negations[i - 3]:
-                valence = valence * self._n_scalar
-        return valence
-
-    def _idioms_check(self, valence: float, lowers: tuple[str, ...], i: int) -> float:
+    def _idioms_check(self, valence: float, words: list[_Word], i: int, n: int) -> float:
         """``SentimentIntensityAnalyzer._special_idioms_check`` (only called with i > 2)."""
         special, boosters = self._special, self._boosters
-        one, two, three = lowers[i - 1], lowers[i - 2], lowers[i - 3]
-        one_zero = f"{one} {lowers[i]}"
+        zero, one, two, three = words[i][0], words[i - 1][0], words[i - 2][0], words[i - 3][0]
+        one_zero = f"{one} {zero}"
         two_one = f"{two} {one}"
         three_two_one = f"{three} {two} {one}"
         three_two = f"{three} {two}"
-        for seq in (one_zero, f"{two} {one} {lowers[i]}", two_one, three_two_one, three_two):
+        for seq in (one_zero, f"{two} {one} {zero}", two_one, three_two_one, three_two):
             if seq in special:
                 valence = special[seq]
                 break
-        n = len(lowers)
         if n - 1 > i:
-            zero_one = f"{lowers[i]} {lowers[i + 1]}"
+            zero_one = f"{zero} {words[i + 1][0]}"
             if zero_one in special:
                 valence = special[zero_one]
         if n - 1 > i + 1:
-            zero_one_two = f"{lowers[i]} {lowers[i + 1]} {lowers[i + 2]}"
+            zero_one_two = f"{zero} {words[i + 1][0]} {words[i + 2][0]}"
             if zero_one_two in special:
                 valence = special[zero_one_two]
         for n_gram in (three_two_one, three_two, two_one):
@@ -261,9 +253,8 @@ def _but_check(but: int, sentiments: list[float]) -> None:
             sentiments[found] = sentiment * 1.5
 
 
-def _compound(sentiments: list[float], text: str) -> float:
-    """``SentimentIntensityAnalyzer.score_valence``'s compound score."""
-    total = float(sum(sentiments))
+def _compound(total: float, text: str) -> float:
+    """``SentimentIntensityAnalyzer.score_valence``'s compound score from the words' sum."""
     exclaims = min(text.count("!"), 4) * 0.292
     questions = text.count("?")
     emphasis = exclaims + ((questions * 0.18 if questions <= 3 else 0.96) if questions > 1 else 0)

@@ -61,6 +61,10 @@ RULE_CASES = [
     "never so happy, never this sad",
     "😍😂👍🏽❤️©®‼ wow",
     "good😂bad",
+    "good‼ nice©",
+    "I say without doubt excellent work",
+    "that was a kiss of death",
+    "what a wonderful day to die for sure",
 ]
 
 # What DefaultSentiment takes out before VADER: links, mentions, emoji and their joiners
