@@ -77,9 +77,11 @@ async def load_directory(
     batch_size: int = DEFAULT_BATCH_SIZE,
     rejects: RejectSink | None = None,
     progress: Callable[[str], ProgressCallback | None] | None = None,
+    workers: int | None = None,
 ) -> LoadSummary:
     """Load the brands file, then every connector folder of ``plan``; one summary.
-    ``progress(connector)`` gives the progress callback for that connector's load."""
+    ``progress(connector)`` gives the progress callback for that connector's load;
+    ``workers`` is :func:`~loaders.pipeline.load`'s."""
     total = LoadSummary()
     brands = plan.directory / "brands.json"
     if brands.is_file():
@@ -94,6 +96,7 @@ async def load_directory(
                 batch_size=batch_size,
                 rejects=rejects,
                 progress=progress(name) if progress is not None else None,
+                workers=workers,
             )
         )
     return total

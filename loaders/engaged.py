@@ -17,6 +17,8 @@ engine's aggregation is several times slower), and one write MERGEs the pairs.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
@@ -131,13 +133,30 @@ async def recompute_accounts(
     weights: EngagementWeights,
     page: int = 2000,
 ) -> int:
-    """Recompute every ENGAGED going out of ``accounts``; return the pairs written."""
+    """Recompute every ENGAGED going out of ``accounts``; return the pairs written.
+
+    The engine reads the next page of interactions while this process sums the current
+    one and writes its pairs (the reads touch no ENGAGED, so the order is free)."""
     written = 0
-    for ids in _pages(sorted(set(accounts)), page):
-        rows = aggregate(await store.read(ENGAGED_SOURCES, {"accounts": list(ids)}), weights)
-        for chunk in _pages(rows, _WRITE_ROWS):
-            await store.write(WRITE_ENGAGED, {"rows": list(chunk)})
-        written += len(rows)
+    pages = list(_pages(sorted(set(accounts)), page))
+    if not pages:
+        return 0
+    reading = asyncio.ensure_future(store.read(ENGAGED_SOURCES, {"accounts": list(pages[0])}))
+    try:
+        for index in range(len(pages)):
+            found = await reading
+            if index + 1 < len(pages):
+                params = {"accounts": list(pages[index + 1])}
+                reading = asyncio.ensure_future(store.read(ENGAGED_SOURCES, params))
+            rows = aggregate(found, weights)
+            for chunk in _pages(rows, _WRITE_ROWS):
+                await store.write(WRITE_ENGAGED, {"rows": list(chunk)})
+            written += len(rows)
+    finally:
+        if not reading.done():
+            reading.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await reading
     return written
 
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import pickle
+import queue
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -138,32 +140,60 @@ class _Job:
     main_stages: Sequence[Any]  # the in-process stages (their ``needs`` only)
 
 
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    """A group a worker could not finish, and why."""
+
+    error: BaseException
+
+
 _job: _Job | None = None
+_results: Any = None  # the worker's end of the pool's result queue
 
 
-def _start_worker(job: _Job) -> None:
-    global _job
-    _job = job
+def _start_worker(job: _Job, results: Any) -> None:
+    global _job, _results
+    _job, _results = job, results
+    # A worker leaves only when the load is over (everything read) or abandoned (nothing
+    # more to read): never wait at exit for the queue to be emptied.
+    results.cancel_join_thread()
 
 
-def _parse_group(sources: list[Source], first: int, bytes_before: int) -> list[Piece]:
-    """Worker side: every piece of one group of sources."""
-    job = _job
+def _parse_group(group: int, sources: list[Source], first: int, bytes_before: int) -> None:
+    """Worker side: put every piece of one group of sources on the result queue as soon
+    as it is ready, then ``None`` (or :class:`_Failed`)."""
+    job, results = _job, _results
     if job is None:  # pragma: no cover - the pool's initializer sets it
         raise RuntimeError("the parse worker was not started with a job")
-    pieces: list[Piece] = []
-    parsed = chunks(
-        job.connector, sources, job.options, job.batch_size, first=first, bytes_before=bytes_before
-    )
-    while True:
-        timings: dict[str, float] = {}
-        started = time.perf_counter()
-        chunk = next(parsed, None)
-        timings["parse"] = time.perf_counter() - started
-        if chunk is None:
-            break
-        pieces.append(_piece(job, chunk, timings))
-    return pieces
+    try:
+        parsed = chunks(
+            job.connector,
+            sources,
+            job.options,
+            job.batch_size,
+            first=first,
+            bytes_before=bytes_before,
+        )
+        while True:
+            timings: dict[str, float] = {}
+            started = time.perf_counter()
+            chunk = next(parsed, None)
+            timings["parse"] = time.perf_counter() - started
+            if chunk is None:
+                break
+            results.put((group, _piece(job, chunk, timings)))
+    except BaseException as exc:
+        results.put((group, _Failed(_picklable(exc))))
+        raise
+    results.put((group, None))
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
 
 
 def _piece(job: _Job, chunk: Chunk, timings: dict[str, float]) -> Piece:
@@ -221,8 +251,9 @@ def _needed_by(stages: Sequence[Any], records: Sequence[Record]) -> Callable[[Re
 
 def use_workers(sources: Sequence[Source], workers: int | None) -> int:
     """How many worker processes a load of ``sources`` uses: ``workers`` when given (0:
-    none), else one per core but one (the engine's) for a large load, none for a
-    small one, a file too large to hand out whole, or without ``fork``."""
+    none), else one per core for a large load - parsing costs far more than the engine's
+    writing, so the workers, this process and the engine share the cores - and none for
+    a small one, a file too large to hand out whole, or without ``fork``."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
     sizes = [source_size(s) for s in sources]
@@ -230,7 +261,7 @@ def use_workers(sources: Sequence[Source], workers: int | None) -> int:
         return max(0, workers)
     if sum(sizes) < PARALLEL_MIN_BYTES or max(sizes, default=0) > MAX_SOURCE_BYTES:
         return 0
-    return max(1, (os.cpu_count() or 1) - 1)
+    return max(1, os.cpu_count() or 1)
 
 
 def _groups(sources: Sequence[Source]) -> Iterator[tuple[list[Source], int, int]]:
@@ -251,7 +282,8 @@ def _groups(sources: Sequence[Source]) -> Iterator[tuple[list[Source], int, int]
 
 
 class ParsePool:
-    """Worker processes parsing the groups of a load's sources, results in order."""
+    """Worker processes parsing the groups of a load's sources; pieces come back in
+    order, each as soon as it is ready."""
 
     def __init__(
         self,
@@ -261,39 +293,62 @@ class ParsePool:
         batch_size: int,
         stages: Sequence[Any],
     ) -> None:
-        in_worker = [s for s in stages if hasattr(s, "process_records")]
         job = _Job(
             connector,
             options,
             batch_size,
-            in_worker,
+            [s for s in stages if hasattr(s, "process_records")],
             [s for s in stages if not hasattr(s, "process_records")],
         )
         self.main_stages = job.main_stages
         self.workers = workers
+        context = multiprocessing.get_context("fork")
+        self._results = context.Queue()
+        self._futures: list[Future[None]] = []
         self._executor = ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=multiprocessing.get_context("fork"),
+            mp_context=context,
             initializer=_start_worker,
-            initargs=(job,),
+            initargs=(job, self._results),
         )
 
     async def pieces(self, sources: Sequence[Source]) -> AsyncIterator[Piece]:
         """Every piece of ``sources``, in order; a few groups are parsed ahead."""
-        pending: list[Future[list[Piece]]] = []
-        groups = _groups(sources)
+        groups = list(_groups(sources))
+        ready: dict[int, list[Piece]] = {}
+        finished: set[int] = set()
         ahead = 2 * self.workers + 1
-        try:
-            while True:
-                while len(pending) < ahead and (group := next(groups, None)) is not None:
-                    pending.append(self._executor.submit(_parse_group, *group))
-                if not pending:
-                    return
-                for piece in await asyncio.wrap_future(pending.pop(0)):
-                    yield piece
-        finally:
-            for future in pending:
-                future.cancel()
+        current = 0
+        while current < len(groups):
+            while len(self._futures) < min(len(groups), current + ahead):
+                index = len(self._futures)
+                self._futures.append(self._executor.submit(_parse_group, index, *groups[index]))
+            if ready.get(current):
+                yield ready[current].pop(0)
+            elif current in finished:
+                current += 1
+            else:
+                group, item = await asyncio.to_thread(self._next_result)
+                if isinstance(item, _Failed):
+                    raise item.error
+                if item is None:
+                    finished.add(group)
+                else:
+                    ready.setdefault(group, []).append(item)
+
+    def _next_result(self) -> tuple[int, Piece | _Failed | None]:
+        while True:
+            try:
+                result: tuple[int, Piece | _Failed | None] = self._results.get(timeout=0.5)
+                return result
+            except queue.Empty:
+                # A worker that died (killed, out of memory) never reports: its future does.
+                for future in self._futures:
+                    if future.done() and not future.cancelled() and future.exception():
+                        raise RuntimeError("a parse worker failed") from future.exception()
 
     def close(self) -> None:
+        for future in self._futures:
+            future.cancel()
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self._results.close()

@@ -163,7 +163,7 @@ async def load(
     a missing path, an unknown ``options.brand`` or a database failure raise
     (:class:`LoadError`, :class:`~graph.errors.ScrmError`).  ``stages`` default to
     identity resolution then enrichment.  ``workers`` worker processes parse (0: parse
-    in a thread of this process); by default a large load uses one per core but one
+    in a thread of this process); by default a large load uses one per core
     (:func:`~loaders.parse_workers.use_workers`).
     """
     if batch_size < 1:

@@ -182,3 +182,30 @@ def test_loads_fails_as_the_standard_library_does() -> None:
     with pytest.raises(json.JSONDecodeError) as caught:
         loads('{"a": 1,}')
     assert caught.value.msg == "Expecting property name enclosed in double quotes"
+
+
+class _Exploding:
+    """A worker-side stage that fails on the records of one source."""
+
+    async def prepare(self, store: GraphStore, options: LoadOptions) -> None:
+        return None
+
+    async def process(self, store: GraphStore, records: Any, *, source: str) -> list[Any]:
+        return self.process_records(records, source=source)
+
+    def process_records(self, records: Any, *, source: str) -> list[Any]:
+        if source.endswith("_mentions.json"):
+            raise ValueError(f"cannot enrich {source}")
+        return list(records)
+
+
+@pytest.mark.usefixtures("one_source_per_group")
+async def test_a_failing_worker_fails_the_load(store: GraphStore) -> None:
+    with pytest.raises(ValueError, match="cannot enrich"):
+        await load(
+            store,
+            get_connector("twitter"),
+            [DATA / "twitter-v2-tweepy-cassettes"],
+            stages=[_Exploding()],
+            workers=2,
+        )
