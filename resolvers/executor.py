@@ -29,15 +29,21 @@ delivery always take graphql-core's path.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from math import isfinite
 from typing import Any
 
 from graphql import (
+    GraphQLBoolean,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
     GraphQLInterfaceType,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLString,
     is_leaf_type,
     is_object_type,
 )
@@ -52,8 +58,24 @@ __all__ = ["FastExecutor"]
 _SLOW, _LEAF, _LEAF_LIST, _OBJECT, _OBJECT_LIST, _TYPENAME, _INTERFACE = range(7)
 
 # One planned field: (kind, response name, field details, field definition, attribute,
-# the named leaf/object type, the field is non-null, list items are non-null).
-_Entry = tuple[int, str, Any, Any, str, Any, bool, bool]
+# the named leaf/object type, the field is non-null, list items are non-null, the Python
+# type a built-in scalar passes through unchanged).
+_Entry = tuple[int, str, Any, Any, str, Any, bool, bool, type | None]
+# One field of a plain subtree: (response name, attribute, kind, the named type (the
+# type's name for __typename), the selected fields of an object (the field details of
+# an interface), non-null, items non-null, the Python type passed through unchanged).
+_Field = tuple[str, str, int, Any, Any, bool, bool, type | None]
+
+# Built-in scalars and the values their coercion returns unchanged: a str as String or
+# ID, a bool as Boolean, an int within 32 bits as Int, a finite float as Float.
+_PLAIN: dict[Any, type] = {
+    GraphQLString: str,
+    GraphQLID: str,
+    GraphQLBoolean: bool,
+    GraphQLInt: int,
+    GraphQLFloat: float,
+}
+_MIN_INT, _MAX_INT = -(2**31), 2**31 - 1
 
 
 class FastExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -64,32 +86,35 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         manager = self.middleware_manager
         self._fast = manager is None or not manager.middlewares
-        # Plans by (parent type, grouped field set); the set is kept with its plan so
-        # its id cannot be reused while this execution runs.
-        self._plans: dict[tuple[str, int], tuple[Any, list[_Entry]]] = {}
+        # Plans by grouped field set (with its parent type); the set is kept with its
+        # plan so its id cannot be reused while this execution runs.
+        self._plans: dict[int, tuple[Any, GraphQLObjectType, list[_Entry]]] = {}
         self._runtime_types: dict[tuple[str, type], GraphQLObjectType | None] = {}
+        # Plain subtrees by field details (kept, as above), and their selections by type.
+        self._subtrees: dict[int, tuple[Any, _Field | None]] = {}
+        self._subtree_types: dict[tuple[str, int], tuple[Any, tuple[_Field, ...] | None]] = {}
 
     # --- planning ----------------------------------------------------------------------
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[_Entry]:
-        key = (parent_type.name, id(grouped_field_set))
-        kept = self._plans.get(key)
-        if kept is None:
+        kept = self._plans.get(id(grouped_field_set))
+        if kept is None or kept[0] is not grouped_field_set or kept[1] is not parent_type:
             kept = (
                 grouped_field_set,
+                parent_type,
                 [self._entry(parent_type, n, d) for n, d in grouped_field_set.items()],
             )
-            self._plans[key] = kept
-        return kept[1]
+            self._plans[id(grouped_field_set)] = kept
+        return kept[2]
 
     def _entry(self, parent_type: GraphQLObjectType, name: str, details: Any) -> _Entry:
-        slow: _Entry = (_SLOW, name, details, None, "", None, False, False)
+        slow: _Entry = (_SLOW, name, details, None, "", None, False, False, None)
         node = details[0].node
         field_name = node.name.value
         if any(d.node.directives for d in details):
             return slow
         if field_name == "__typename":
-            return (_TYPENAME, name, details, None, "", None, False, False)
+            return (_TYPENAME, name, details, None, "", None, False, False, None)
         field_def = self.schema.get_field(parent_type, field_name)
         if field_def is None or field_def.args or any(d.node.arguments for d in details):
             return slow
@@ -100,11 +125,12 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
         non_null = isinstance(type_, GraphQLNonNull)
         inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
         if is_leaf_type(inner):
-            return (_LEAF, name, details, field_def, attribute, inner, non_null, False)
+            plain = _PLAIN.get(inner)
+            return (_LEAF, name, details, field_def, attribute, inner, non_null, False, plain)
         if is_object_type(inner):
-            return (_OBJECT, name, details, field_def, attribute, inner, non_null, False)
+            return (_OBJECT, name, details, field_def, attribute, inner, non_null, False, None)
         if _resolves_by_class(inner):
-            return (_INTERFACE, name, details, field_def, attribute, inner, non_null, False)
+            return (_INTERFACE, name, details, field_def, attribute, inner, non_null, False, None)
         if isinstance(inner, GraphQLList):
             item = inner.of_type
             item_non_null = isinstance(item, GraphQLNonNull)
@@ -115,7 +141,18 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
                 kind = _OBJECT_LIST
             else:  # lists of lists, of interfaces or unions
                 return slow
-            return (kind, name, details, field_def, attribute, named, non_null, item_non_null)
+            plain = _PLAIN.get(named)
+            return (
+                kind,
+                name,
+                details,
+                field_def,
+                attribute,
+                named,
+                non_null,
+                item_non_null,
+                plain,
+            )
         return slow
 
     # --- execution ---------------------------------------------------------------------
@@ -141,14 +178,22 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
                 result: Any = _NOT_DONE
                 if kind == _LEAF:
                     result = _leaf(source_value, entry)
+                    if result is not _NOT_DONE:
+                        results[name] = result
+                        continue
                 elif kind == _TYPENAME:
                     result = parent_type.name
                 elif kind == _LEAF_LIST:
                     result = _leaf_list(source_value, entry)
-                elif kind in (_OBJECT, _INTERFACE):
-                    result = self._object(parent_type, source_value, path, entry)
-                elif kind == _OBJECT_LIST:
-                    result = self._object_list(parent_type, source_value, path, entry)
+                elif kind in (_OBJECT, _INTERFACE, _OBJECT_LIST):
+                    result = self._whole(parent_type, source_value, entry)
+                    if result is not _NOT_DONE:
+                        results[name] = result
+                        continue
+                    if kind == _OBJECT_LIST:
+                        result = self._object_list(parent_type, source_value, path, entry)
+                    else:
+                        result = self._object(parent_type, source_value, path, entry)
                 if result is _NOT_DONE:
                     result = self.execute_field(
                         parent_type,
@@ -183,12 +228,115 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
 
         return get_results()
 
+    # --- plain subtrees: completed in one pass -----------------------------------------
+
+    def _whole(self, parent_type: GraphQLObjectType, source: Any, entry: _Entry) -> Any:
+        """An object field whose whole subtree is plain, completed without response paths
+        or per-level bookkeeping; _NOT_DONE when the subtree is not all plain or holds
+        anything unusual (then it is executed level by level, from the start)."""
+        kept = self._subtrees.get(id(entry[2]))
+        if kept is None or kept[0] is not entry[2]:
+            kept = (entry[2], self._subtree_field(parent_type, entry))
+            self._subtrees[id(entry[2])] = kept
+        if kept[1] is None:
+            return _NOT_DONE
+        try:
+            return self._fill((kept[1],), source)[entry[1]]
+        except Exception:  # _Fallback, or whatever reading an attribute raised
+            return _NOT_DONE
+
+    def _subtree_field(self, parent_type: GraphQLObjectType, entry: _Entry) -> _Field | None:
+        """``entry`` as a field of a plain subtree, or None when its subtree is not plain."""
+        kind, name, details, _, attribute, named, non_null, item_non_null, plain = entry
+        if kind == _TYPENAME:
+            return (name, "", kind, parent_type.name, None, False, False, None)
+        if kind in (_LEAF, _LEAF_LIST):
+            return (name, attribute, kind, named, None, non_null, item_non_null, plain)
+        if kind == _INTERFACE:  # each runtime type's selection is planned when met
+            return (name, attribute, kind, named, details, non_null, False, None)
+        if kind in (_OBJECT, _OBJECT_LIST):
+            fields = self._subtree(named, details)
+            if fields is not None:
+                return (name, attribute, kind, named, fields, non_null, item_non_null, None)
+        return None
+
+    def _subtree(self, object_type: GraphQLObjectType, details: Any) -> tuple[_Field, ...] | None:
+        """The fields ``details`` select on ``object_type``, when all are plain."""
+        key = (object_type.name, id(details))
+        kept = self._subtree_types.get(key)
+        if kept is not None and kept[0] is details:
+            return kept[1]
+        sub_fields, defer_usages, *_ = self.collect_subfields(object_type, details)
+        fields: tuple[_Field, ...] | None = None
+        if not defer_usages:
+            planned = [
+                self._subtree_field(object_type, self._entry(object_type, n, d))
+                for n, d in sub_fields.items()
+            ]
+            if all(f is not None for f in planned):
+                fields = tuple(f for f in planned if f is not None)
+        self._subtree_types[key] = (details, fields)
+        return fields
+
+    def _fill(self, fields: tuple[_Field, ...], source: Any) -> dict[str, Any]:
+        """The completed values of plain ``fields`` on ``source``; raises _Fallback at
+        anything graphql-core would answer with an error or complete otherwise."""
+        out: dict[str, Any] = {}
+        for name, attribute, kind, named, sub, non_null, item_non_null, plain in fields:
+            if kind == _TYPENAME:
+                out[name] = named
+                continue
+            value = getattr(source, attribute)
+            if value is None:
+                if non_null:
+                    raise _FALLBACK
+                out[name] = None
+            elif kind == _LEAF:
+                coerced = _coerce(named, plain, value)
+                if coerced is _NOT_DONE:
+                    raise _FALLBACK
+                out[name] = coerced
+            elif kind == _OBJECT:
+                if not self._is_plain_object(named, value):
+                    raise _FALLBACK
+                out[name] = self._fill(sub, value)
+            elif kind == _OBJECT_LIST:
+                if type(value) is not list:
+                    raise _FALLBACK
+                items: list[Any] = []
+                for item in value:
+                    if item is None:
+                        if item_non_null:
+                            raise _FALLBACK
+                        items.append(None)
+                    elif self._is_plain_object(named, item):
+                        items.append(self._fill(sub, item))
+                    else:
+                        raise _FALLBACK
+                out[name] = items
+            elif kind == _INTERFACE:
+                runtime = self._runtime_type(named, value)
+                if runtime is None:
+                    raise _FALLBACK
+                selected = self._subtree(runtime, sub)
+                if selected is None or not self._is_plain_object(runtime, value):
+                    raise _FALLBACK
+                out[name] = self._fill(selected, value)
+            else:  # _LEAF_LIST
+                coerced = _leaf_list_values(named, plain, item_non_null, value)
+                if coerced is _NOT_DONE:
+                    raise _FALLBACK
+                out[name] = coerced
+        return out
+
+    # --- one level at a time -------------------------------------------------------------
+
     def _object(
         self, parent_type: GraphQLObjectType, source: Any, path: Path | None, entry: _Entry
     ) -> Any:
         """A plain object (or interface) field: its sub-selection, with errors handled as
         ``execute_field`` handles them."""
-        kind, name, details, field_def, attribute, object_type, non_null, _ = entry
+        kind, name, details, field_def, attribute, object_type, non_null, _, _ = entry
         try:
             value = getattr(source, attribute)
         except Exception:
@@ -219,7 +367,7 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         """A plain list of objects: each item's sub-selection, with errors handled as
         ``complete_list_item_value`` and ``execute_field`` handle them."""
-        _, name, details, field_def, attribute, object_type, non_null, item_non_null = entry
+        _, name, details, field_def, attribute, object_type, non_null, item_non_null, _ = entry
         try:
             items = getattr(source, attribute)
         except Exception:
@@ -278,6 +426,8 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
     ) -> GraphQLObjectType | None:
         """The object type strawberry's default ``resolve_type`` gives ``value``, when it
         gives it by the value's class alone (no cast, no generic type)."""
+        if get_strawberry_type_cast(value) is not None:  # a cast is per value, not per class
+            return None
         key = (interface.name, type(value))
         if key in self._runtime_types:
             return self._runtime_types[key]
@@ -285,16 +435,14 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
         definition = interface.extensions["strawberry-definition"]
         object_definition = getattr(type(value), "__strawberry_definition__", None)
         if (
-            get_strawberry_type_cast(value) is None
-            and isinstance(value, definition.origin)
+            isinstance(value, definition.origin)
             and object_definition is not None
             and not object_definition.is_graphql_generic
         ):
             named = self.schema.get_type(object_definition.name)
             if isinstance(named, GraphQLObjectType) and self.schema.is_sub_type(interface, named):
                 runtime = named
-        if get_strawberry_type_cast(value) is None:  # a cast is per value, not per class
-            self._runtime_types[key] = runtime
+        self._runtime_types[key] = runtime
         return runtime
 
     def _is_plain_object(self, object_type: GraphQLObjectType, value: Any) -> bool:
@@ -335,6 +483,13 @@ class _NotDone:
 _NOT_DONE = _NotDone()
 
 
+class _Fallback(Exception):
+    """A plain subtree holds something to execute level by level."""
+
+
+_FALLBACK = _Fallback()
+
+
 def _resolves_by_class(type_: Any) -> bool:
     """An interface that strawberry resolves with its default ``resolve_type``."""
     if not isinstance(type_, GraphQLInterfaceType) or type_.resolve_type is None:
@@ -363,11 +518,18 @@ def _plain_attribute(field_def: Any) -> str | None:
 _PLAIN_VALUES = frozenset({int, float, str, bool})
 
 
-def _coerce(leaf_type: GraphQLLeafType, value: Any) -> Any:
+def _coerce(leaf_type: GraphQLLeafType, plain: type | None, value: Any) -> Any:
     """``value`` coerced as graphql-core completes a leaf, or _NOT_DONE when that would
     be an error, or when the value is an exception or awaitable (which graphql-core
     raises or awaits before coercing; a scalar like JSON would pass them through)."""
-    if type(value) not in _PLAIN_VALUES and (
+    kind = type(value)
+    if kind is plain and (
+        kind is str
+        or kind is bool
+        or (_MIN_INT <= value <= _MAX_INT if kind is int else isfinite(value))
+    ):
+        return value
+    if kind not in _PLAIN_VALUES and (
         isinstance(value, Exception) or optimized_is_awaitable(value)
     ):
         return _NOT_DONE
@@ -385,7 +547,7 @@ def _leaf(source: Any, entry: _Entry) -> Any:
         return _NOT_DONE
     if value is None:
         return _NOT_DONE if entry[6] else None
-    return _coerce(entry[5], value)
+    return _coerce(entry[5], entry[8], value)
 
 
 def _leaf_list(source: Any, entry: _Entry) -> Any:
@@ -395,9 +557,14 @@ def _leaf_list(source: Any, entry: _Entry) -> Any:
         return _NOT_DONE
     if values is None:
         return _NOT_DONE if entry[6] else None
+    return _leaf_list_values(entry[5], entry[8], entry[7], values)
+
+
+def _leaf_list_values(
+    leaf_type: GraphQLLeafType, plain: type | None, item_non_null: bool, values: Any
+) -> Any:
     if type(values) is not list:
         return _NOT_DONE
-    leaf_type, item_non_null = entry[5], entry[7]
     out: list[Any] = []
     for value in values:
         if value is None:
@@ -405,7 +572,7 @@ def _leaf_list(source: Any, entry: _Entry) -> Any:
                 return _NOT_DONE
             out.append(None)
             continue
-        coerced = _coerce(leaf_type, value)
+        coerced = _coerce(leaf_type, plain, value)
         if coerced is _NOT_DONE:
             return _NOT_DONE
         out.append(coerced)

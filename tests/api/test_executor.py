@@ -4,6 +4,7 @@ data, errors, error paths and null propagation, for good and for bad values."""
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from resolvers.executor import FastExecutor
+from resolvers.executor import _NOT_DONE, FastExecutor
 
 
 @strawberry.interface
@@ -54,6 +55,7 @@ class Row:
     items: list[Inner]
     loose_items: list[Inner | None] | None
     some_items: list[Inner] | None
+    leaves: list[Leaf | None]
     named: Named | None
     strict_named: Named
 
@@ -87,6 +89,7 @@ def _row(**changes: Any) -> Row:
         "items": [_inner(1), _inner(2)],
         "loose_items": [_inner(3), None],
         "some_items": [_inner(4)],
+        "leaves": [_leaf(), None],
         "named": Other(name="other", size=3),
         "strict_named": _leaf(),
     }
@@ -106,6 +109,12 @@ CASES: dict[str, Any] = {
     "null through to the root": lambda: [_row(strict_leaf=None)],
     "value that does not coerce": lambda: [_row(leaf=_leaf(inner=_inner(value="x")))],
     "float into an int": lambda: [_row(items=[_inner(1.5)])],
+    "int past 32 bits": lambda: [_row(items=[_inner(2**31)])],
+    "infinite float": lambda: [_row(leaf=_leaf(inner=_inner(maybe=float("inf"))))],
+    "not a number": lambda: [_row(leaf=_leaf(inner=_inner(maybe=float("nan"))))],
+    "bool as an int": lambda: [_row(items=[_inner(True)])],
+    "int as a float": lambda: [_row(leaf=_leaf(inner=_inner(maybe=3)))],
+    "int as a string": lambda: [_row(title=5)],
     "exception as a value": lambda: [_row(leaf=_leaf(inner=_inner(maybe=ValueError("no"))))],
     "exception in a JSON leaf": lambda: [_row(leaf=_leaf(inner=_inner(blob=ValueError("no"))))],
     "coroutine as a value": lambda: [_row(leaf=_leaf(inner=_inner(value=_raising())))],
@@ -117,6 +126,9 @@ CASES: dict[str, Any] = {
     "wrong object type": lambda: [_row(leaf=Other(name="o", size=1))],
     "object of an unrelated type": lambda: [_row(leaf=_inner(), strict_named=_inner())],
     "wrong item type": lambda: [_row(loose_items=[_inner(1), Other(name="o", size=1)])],
+    "item of an unrelated type": lambda: [
+        _row(leaves=[_leaf(), SimpleNamespace(name="look-alike", inner=_inner())])
+    ],
     "interface of another class": lambda: [_row(named=_inner())],
     "async error in a non-null item": lambda: [_row(items=[_inner(1), _inner(-1)])],
     "async error in a nullable item": lambda: [_row(loose_items=[_inner(-1), _inner(2)])],
@@ -125,7 +137,7 @@ CASES: dict[str, Any] = {
 }
 
 # Cases graphql-core answers without an error.
-FINE = {"good", "tuple for a list", "null interface"}
+FINE = {"good", "tuple for a list", "null interface", "bool as an int", "int as a float"}
 
 QUERY = """
 query Rows($skipTags: Boolean!) {
@@ -137,6 +149,7 @@ query Rows($skipTags: Boolean!) {
     items { value tags @skip(if: $skipTags) checked }
     looseItems { value maybe checked }
     someItems { value checked }
+    leaves { name inner { value } }
     named { __typename name ... on Other { size } ... on Leaf { inner { value } } }
     strictNamed { name }
     later { value tags }
@@ -167,10 +180,18 @@ async def _run(case: str, executor: type[Any]) -> tuple[Any, list[dict[str, Any]
     return result.data, errors
 
 
+class LevelByLevel(FastExecutor):
+    """The short path without whole plain subtrees in one pass (one level at a time)."""
+
+    def _whole(self, *args: Any) -> Any:
+        return _NOT_DONE
+
+
+@pytest.mark.parametrize("executor", [FastExecutor, LevelByLevel])
 @pytest.mark.parametrize("case", list(CASES))
-async def test_same_answer_as_graphql_core(case: str) -> None:
+async def test_same_answer_as_graphql_core(case: str, executor: type[Any]) -> None:
     expected = await _run(case, StrawberryGraphQLCoreExecutionContext)
-    assert await _run(case, FastExecutor) == expected
+    assert await _run(case, executor) == expected
     if case not in FINE:  # every bad value is a case graphql-core reports
         assert expected[1], case
 
