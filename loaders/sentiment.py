@@ -53,8 +53,9 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"@[\w.\-]+")
 _BRACKET = re.compile(r"\[[^\[\]\s]{1,8}\]")
 # Variation selectors, skin tones and the zero-width joiner do not change an emoji's mood.
-_EMOJI_NOISE_SET = frozenset("\ufe0e\ufe0f\u200d" + "".join(map(chr, range(0x1F3FB, 0x1F400))))
-_EMOJI_NOISE = re.compile("[" + "".join(sorted(_EMOJI_NOISE_SET)) + "]")
+_EMOJI_NOISE_CHARS = "\ufe0e\ufe0f\u200d" + "".join(map(chr, range(0x1F3FB, 0x1F400)))
+_EMOJI_NOISE_SET = frozenset(_EMOJI_NOISE_CHARS)
+_EMOJI_NOISE = re.compile(f"[{_EMOJI_NOISE_CHARS}]")
 _LATIN = re.compile(r"[A-Za-z]")
 _NOT_CJK = re.compile(CJK.pattern[0] + "^" + CJK.pattern[1:] + "+")
 _EMOJI_CHAR_SET = frozenset(e for e in EMOJI if len(e) == 1)
@@ -198,18 +199,19 @@ class DefaultSentiment:
         plain = text.isascii() and not _ASCII_EMOJI
         emoji_raw, emoji_found, text = self._emoji(text, plain)
         raw, analysed = emoji_raw, emoji_found > 0
-        if not plain:
+        cjk = not plain and CJK.search(text) is not None
+        if cjk:
             chinese = not lang.startswith(_NON_CHINESE_LANGS) and not (
                 not lang and KANA_OR_HANGUL.search(text)
             )
-            if chinese and CJK.search(text):
+            if chinese:
                 zh_raw, _ = self._chinese.raw(_NOT_CJK.sub("，", text))
                 raw += zh_raw
                 analysed = True
         if _LATIN.search(text) and (not lang or lang.startswith(("en", "und", "zh"))):
             if self._vader is None:  # built on first English text: loading takes ~40 ms
                 self._vader = Vader()
-            raw += _unsquash(self._vader.compound(text if plain else CJK.sub(" ", text)))
+            raw += _unsquash(self._vader.compound(CJK.sub(" ", text) if cjk else text))
             analysed = True
         return squash(raw) if analysed else None
 
@@ -250,7 +252,9 @@ class DefaultSentiment:
             text = _BRACKET.sub(take, text)
         if not plain and (_ZWJ in text or _EMOJI_BLOCKS.search(text)):
             # Each character of those blocks in turn: an emoji is taken, the rest kept.
-            text = _EMOJI_BLOCKS.sub(take, _EMOJI_NOISE.sub("", text))
+            if any(ch in text for ch in _EMOJI_NOISE_CHARS):
+                text = _EMOJI_NOISE.sub("", text)
+            text = _EMOJI_BLOCKS.sub(take, text)
         raw = sum(EMOJI[e] * min(n, 3) for e, n in counts.items())
         return raw, sum(counts.values()), text
 
