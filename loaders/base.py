@@ -83,9 +83,14 @@ class Source:
 
     @property
     def size(self) -> int:
+        """Bytes of input: the data, the file, or the files of a folder (a Slack export)."""
         if self.data is not None:
             return len(self.data)
-        return self.path.stat().st_size if self.path is not None else 0
+        if self.path is None:
+            return 0
+        if self.path.is_dir():
+            return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
+        return self.path.stat().st_size
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,10 @@ brand matching and sentiment) and prepares for the writer every record the
 remaining stages do not need to see (:func:`~loaders.writer.prepare_records`).
 It sends back plain rows - pickling the pydantic records themselves costs more
 than parsing them - plus the few records the in-process stages (identity
-resolution) must see, and the rejects.  Results come back in source order, so
-a load does the same writes in the same order whatever the number of workers.
+resolution) must see, and the rejects, each batch as soon as it is ready.  The
+pool hands them on in source order, so a load does the same writes in the same
+order whatever the number of workers.  Brand matching then sees a source's
+records a batch at a time, as it does in one process.
 
 Workers are forked after the stages are prepared, so they inherit the loaded
 brands and sentiment lexicon; where ``fork`` is not available, loads stay in
@@ -39,9 +41,9 @@ __all__ = ["Chunk", "ParsePool", "Piece", "chunks", "parse_source", "source_size
 PARALLEL_MIN_BYTES = 2_000_000
 # Sources are handed out in groups of about this many bytes (a bigger file goes alone).
 GROUP_BYTES = 2_000_000
-# A worker returns a whole group at once, so a file larger than this keeps the load
-# in this process, where parsing streams.
-MAX_SOURCE_BYTES = 64_000_000
+# Groups are handed out ahead of the one being written while their input stays under
+# this many bytes (and at least one per worker): what workers finish early waits here.
+AHEAD_BYTES = 200_000_000
 
 
 @dataclass(slots=True)
@@ -253,13 +255,12 @@ def use_workers(sources: Sequence[Source], workers: int | None) -> int:
     """How many worker processes a load of ``sources`` uses: ``workers`` when given (0:
     none), else one per core for a large load - parsing costs far more than the engine's
     writing, so the workers, this process and the engine share the cores - and none for
-    a small one, a file too large to hand out whole, or without ``fork``."""
+    a small one or without ``fork``."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
-    sizes = [source_size(s) for s in sources]
     if workers is not None:
         return max(0, workers)
-    if sum(sizes) < PARALLEL_MIN_BYTES or max(sizes, default=0) > MAX_SOURCE_BYTES:
+    if sum(source_size(s) for s in sources) < PARALLEL_MIN_BYTES:
         return 0
     return max(1, os.cpu_count() or 1)
 
@@ -315,13 +316,14 @@ class ParsePool:
     async def pieces(self, sources: Sequence[Source]) -> AsyncIterator[Piece]:
         """Every piece of ``sources``, in order; a few groups are parsed ahead."""
         groups = list(_groups(sources))
+        sizes = [sum(source_size(s) for s in group[0]) for group in groups]
         ready: dict[int, list[Piece]] = {}
         finished: set[int] = set()
-        ahead = 2 * self.workers + 1
         current = 0
         while current < len(groups):
-            while len(self._futures) < min(len(groups), current + ahead):
-                index = len(self._futures)
+            while (index := len(self._futures)) < len(groups) and (
+                index < current + self.workers + 1 or sum(sizes[current : index + 1]) <= AHEAD_BYTES
+            ):
                 self._futures.append(self._executor.submit(_parse_group, index, *groups[index]))
             if ready.get(current):
                 yield ready[current].pop(0)

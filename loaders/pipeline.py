@@ -1,14 +1,17 @@
 """The load pipeline: sources -> connector -> identity -> enrichment -> writer, in batches.
 
-:func:`load` expands paths into sources and parses them with a connector in a
-worker thread; each batch of records goes through the stages - identity
-resolution (:mod:`loaders.identity`) then enrichment (:mod:`loaders.enrich`) -
-and the :class:`~loaders.writer.GraphWriter`'s preparation while the previous
-batch is being written, so Python and the database work side by side.  Bad
-records go to a :class:`~loaders.rejects.RejectSink` with their reasons; the
-summary counts records read (what the connector produced, rejects included),
-records written per label and relationship type, and rejects.  ENGAGED is
-brought current once, at the end (:meth:`GraphWriter.flush`).
+:func:`load` expands paths into sources and parses them with a connector; each
+batch of records goes through the stages - identity resolution
+(:mod:`loaders.identity`) then enrichment (:mod:`loaders.enrich`) - and the
+:class:`~loaders.writer.GraphWriter`'s preparation while the previous batch is
+being written, so Python and the database work side by side.  A small load
+parses in a thread of this process; a large one in worker processes
+(:mod:`loaders.parse_workers`) that also enrich and prepare the writer's rows,
+leaving this process identity resolution and the database.  Bad records go to
+a :class:`~loaders.rejects.RejectSink` with their reasons; the summary counts
+records read (what the connector produced, rejects included), records written
+per label and relationship type, and rejects.  ENGAGED is brought current
+once, at the end (:meth:`GraphWriter.flush`).
 """
 
 from __future__ import annotations
@@ -208,9 +211,10 @@ async def load(
 
 
 class _Run:
-    """One load: a producer turns chunks into prepared batches (parsing in a worker
-    thread, then the stages, then the writer's pure preparation) while the consumer
-    commits the previous batch, so the database and Python work side by side."""
+    """One load: a producer turns what is parsed into prepared batches (parsing in a
+    worker thread or worker processes, then the stages, then the writer's pure
+    preparation) while the consumer commits the previous batch, so the database and
+    Python work side by side."""
 
     def __init__(
         self,
@@ -353,7 +357,8 @@ async def load_payload(
     rejects: RejectSink | None = None,
     stages: Sequence[Stage] | None = None,
 ) -> LoadSummary:
-    """Load one in-memory payload (the API's ``ingest``): the same pipeline as a file."""
+    """Load one in-memory payload (the API's ``ingest``): the same pipeline as a file,
+    parsed in this process (a server is no place to fork workers from)."""
     return await load(
         store,
         connector,
@@ -361,4 +366,5 @@ async def load_payload(
         options=options,
         rejects=rejects,
         stages=stages,
+        workers=0,
     )
