@@ -5,7 +5,8 @@
 :class:`DefaultSentiment`, needs no download and no network:
 
 - English (and other Latin-script text when ``lang`` is unknown or ``en``):
-  VADER (``vaderSentiment``, MIT licence, lexicon shipped in the wheel);
+  VADER (``vaderSentiment``, MIT licence, lexicon shipped in the wheel), computed
+  by :class:`loaders.vader.Vader`: the package's scores, several times faster;
 - Chinese (Han script; ``lang`` unknown or ``zh*``): a curated lexicon with
   negation, degree adverbs and contrast clauses (:mod:`loaders.sentiment_lexicon`),
   matched by forward maximum matching, so no word segmenter is needed;
@@ -14,6 +15,12 @@
 Mixed text is split by script; the parts' raw valences add up and the sum is
 squashed into (-1, 1) the way VADER does (``x / sqrt(x² + 15)``).  Text with no
 sentiment word scores 0.0.
+
+Each pattern runs only on text that can match it; the plain path, every pattern
+on every text and the package itself for English, is kept as
+:class:`loaders.sentiment_reference.ReferenceSentiment`, and the tests hold the two
+to the same scores.  :meth:`DefaultSentiment.score_many` scores a batch, each
+repeated text once.
 
 ``SCRM_SENTIMENT`` picks the model: ``default`` (or unset), ``none`` (no scores),
 or ``package.module:Class`` for any class with that ``score`` method (built with
@@ -37,6 +44,7 @@ from loaders.vader import Vader, block_class
 __all__ = [
     "ChineseLexiconSentiment",
     "DefaultSentiment",
+    "EmojiTaker",
     "NoSentiment",
     "SentimentModel",
     "load_sentiment_model",
@@ -187,6 +195,7 @@ class DefaultSentiment:
         self._vader: Vader | None = None
 
     def score(self, text: str, lang: str | None) -> float | None:
+        """``text``'s sentiment in [-1, 1]; None when no part of it could be read."""
         if not text or not text.strip():
             return None
         lang = (lang or "").lower().replace("_", "-")
@@ -239,15 +248,7 @@ class DefaultSentiment:
         text without them (``plain``: the text is ASCII and no single-character emoji is)."""
         if plain and "[" not in text:
             return 0, 0, text
-        counts: dict[str, int] = {}
-
-        def take(match: re.Match[str]) -> str:
-            token = match.group(0)
-            if token in EMOJI:
-                counts[token] = counts.get(token, 0) + 1
-                return " "
-            return token
-
+        take = EmojiTaker()
         if "[" in text:
             text = _BRACKET.sub(take, text)
         if not plain and (_ZWJ in text or _EMOJI_BLOCKS.search(text)):
@@ -255,8 +256,27 @@ class DefaultSentiment:
             if any(ch in text for ch in _EMOJI_NOISE_CHARS):
                 text = _EMOJI_NOISE.sub("", text)
             text = _EMOJI_BLOCKS.sub(take, text)
-        raw = sum(EMOJI[e] * min(n, 3) for e, n in counts.items())
-        return raw, sum(counts.values()), text
+        return *take.valence(), text
+
+
+class EmojiTaker:
+    """``re.sub`` callback: an emoji or emoticon of the lexicon becomes a space and is
+    counted; any other match stays as it is."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def __call__(self, match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token in EMOJI:
+            self.counts[token] = self.counts.get(token, 0) + 1
+            return " "
+        return token
+
+    def valence(self) -> tuple[float, int]:
+        """``(valence sum, number taken)``, each distinct emoji counted at most 3 times."""
+        counts = self.counts
+        return sum(EMOJI[e] * min(n, 3) for e, n in counts.items()), sum(counts.values())
 
 
 def load_sentiment_model(

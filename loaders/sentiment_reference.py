@@ -10,7 +10,6 @@ change in either (or in the package) shows up as a difference.
 from __future__ import annotations
 
 import importlib
-import re
 from typing import Any
 
 from loaders.scripts import CJK, KANA_OR_HANGUL
@@ -24,10 +23,10 @@ from loaders.sentiment import (
     _NOT_CJK,
     _URL,
     ChineseLexiconSentiment,
+    EmojiTaker,
     _unsquash,
     squash,
 )
-from loaders.sentiment_lexicon import EMOJI
 
 __all__ = ["PackageVader", "ReferenceSentiment"]
 
@@ -72,15 +71,6 @@ class ReferenceSentiment:
         return squash(raw) if analysed else None
 
     def _emoji(self, text: str) -> tuple[float, int, str]:
-        counts: dict[str, int] = {}
-
-        def take(match: re.Match[str]) -> str:
-            token = match.group(0)
-            if token in EMOJI:
-                counts[token] = counts.get(token, 0) + 1
-                return " "
-            return token
-
+        take = EmojiTaker()
         text = _EMOJI_CHARS.sub(take, _EMOJI_NOISE.sub("", _BRACKET.sub(take, text)))
-        raw = sum(EMOJI[e] * min(n, 3) for e, n in counts.items())
-        return raw, sum(counts.values()), text
+        return *take.valence(), text
