@@ -28,11 +28,14 @@ delivery always take graphql-core's path.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping
 from math import isfinite
-from typing import Any
+from typing import Any, ClassVar
 
 from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
     GraphQLBoolean,
     GraphQLFloat,
     GraphQLID,
@@ -44,6 +47,9 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLString,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
     is_leaf_type,
     is_object_type,
 )
@@ -53,7 +59,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.cast import get_strawberry_type_cast
 
-__all__ = ["FastExecutor"]
+__all__ = ["FastExecutor", "SubtreePlans", "executor_class"]
 
 _SLOW, _LEAF, _LEAF_LIST, _OBJECT, _OBJECT_LIST, _TYPENAME, _INTERFACE = range(7)
 
@@ -78,9 +84,52 @@ _PLAIN: dict[Any, type] = {
 _MIN_INT, _MAX_INT = -(2**31), 2**31 - 1
 
 
+class _Plans:
+    """Plain-subtree fields by (parent type, field nodes), and plain selections by
+    (object type, field nodes); None for those that are not all plain."""
+
+    __slots__ = ("fields", "selections")
+
+    def __init__(self) -> None:
+        self.fields: dict[tuple[str, tuple[int, ...]], _Field | None] = {}
+        self.selections: dict[tuple[str, tuple[int, ...]], tuple[_Field, ...] | None] = {}
+
+
+class SubtreePlans:
+    """Plain-subtree plans kept per operation, for operations whose field collection
+    cannot depend on variables (no directive anywhere: no ``@skip``/``@include``); the
+    least recently run are dropped past ``maxsize``.  Keyed by syntax-node identity: an
+    operation's nodes stay the same objects for as long as the parser cache keeps its
+    document, and a kept operation keeps its nodes (so their ids are not reused)."""
+
+    def __init__(self, maxsize: int = 256) -> None:
+        self.maxsize = maxsize
+        self._operations: OrderedDict[int, tuple[OperationDefinitionNode, _Plans | None]] = (
+            OrderedDict()
+        )
+
+    def of(
+        self,
+        operation: OperationDefinitionNode,
+        fragments: Mapping[str, FragmentDefinitionNode],
+    ) -> _Plans | None:
+        """The plans shared by executions of ``operation``, or None when they may not be."""
+        kept = self._operations.get(id(operation))
+        if kept is not None and kept[0] is operation:
+            self._operations.move_to_end(id(operation))
+            return kept[1]
+        plans = None if _has_directives(operation, fragments) else _Plans()
+        self._operations[id(operation)] = (operation, plans)
+        while len(self._operations) > self.maxsize:
+            self._operations.popitem(last=False)
+        return plans
+
+
 class FastExecutor(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor, with plain fields read and coerced directly (see the
-    module docstring)."""
+    module docstring).  Use :func:`executor_class` to have plans kept across requests."""
+
+    plans: ClassVar[SubtreePlans | None] = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -90,9 +139,10 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
         # plan so its id cannot be reused while this execution runs.
         self._plans: dict[int, tuple[Any, GraphQLObjectType, list[_Entry]]] = {}
         self._runtime_types: dict[tuple[str, type], GraphQLObjectType | None] = {}
-        # Plain subtrees by field details (kept, as above), and their selections by type.
-        self._subtrees: dict[int, tuple[Any, _Field | None]] = {}
-        self._subtree_types: dict[tuple[str, int], tuple[Any, tuple[_Field, ...] | None]] = {}
+        # Plain subtrees: shared by the executions of one operation when its field
+        # collection cannot depend on variables, else this execution's own.
+        shared = self.plans.of(self.operation, self.fragment_definitions) if self.plans else None
+        self._subtrees = shared if shared is not None else _Plans()
 
     # --- planning ----------------------------------------------------------------------
 
@@ -234,14 +284,16 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
         """An object field whose whole subtree is plain, completed without response paths
         or per-level bookkeeping; _NOT_DONE when the subtree is not all plain or holds
         anything unusual (then it is executed level by level, from the start)."""
-        kept = self._subtrees.get(id(entry[2]))
-        if kept is None or kept[0] is not entry[2]:
-            kept = (entry[2], self._subtree_field(parent_type, entry))
-            self._subtrees[id(entry[2])] = kept
-        if kept[1] is None:
+        key = (parent_type.name, _node_ids(entry[2]))
+        fields = self._subtrees.fields
+        if key in fields:
+            field = fields[key]
+        else:
+            field = fields[key] = self._subtree_field(parent_type, entry)
+        if field is None:
             return _NOT_DONE
         try:
-            return self._fill((kept[1],), source)[entry[1]]
+            return self._fill((field,), source)[entry[1]]
         except Exception:  # _Fallback, or whatever reading an attribute raised
             return _NOT_DONE
 
@@ -262,10 +314,10 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def _subtree(self, object_type: GraphQLObjectType, details: Any) -> tuple[_Field, ...] | None:
         """The fields ``details`` select on ``object_type``, when all are plain."""
-        key = (object_type.name, id(details))
-        kept = self._subtree_types.get(key)
-        if kept is not None and kept[0] is details:
-            return kept[1]
+        key = (object_type.name, _node_ids(details))
+        selections = self._subtrees.selections
+        if key in selections:
+            return selections[key]
         sub_fields, defer_usages, *_ = self.collect_subfields(object_type, details)
         fields: tuple[_Field, ...] | None = None
         if not defer_usages:
@@ -275,7 +327,7 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
             ]
             if all(f is not None for f in planned):
                 fields = tuple(f for f in planned if f is not None)
-        self._subtree_types[key] = (details, fields)
+        selections[key] = fields
         return fields
 
     def _fill(self, fields: tuple[_Field, ...], source: Any) -> dict[str, Any]:
@@ -474,6 +526,40 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
         except Exception as raw_error:
             self.handle_field_error(raw_error, return_type, details, path)
             return None
+
+
+def executor_class(maxsize: int = 256) -> type[FastExecutor]:
+    """A :class:`FastExecutor` class keeping the plans of up to ``maxsize`` operations
+    across requests (make one per schema)."""
+
+    class SharingExecutor(FastExecutor):
+        plans = SubtreePlans(maxsize)
+
+    return SharingExecutor
+
+
+def _node_ids(details: Any) -> tuple[int, ...]:
+    return tuple(id(d.node) for d in details)
+
+
+def _has_directives(
+    operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
+) -> bool:
+    """Whether a directive appears on any selection of the operation or a fragment."""
+
+    def within(selection_set: SelectionSetNode | None) -> bool:
+        for selection in selection_set.selections if selection_set else ():
+            if selection.directives:
+                return True
+            if isinstance(selection, (FieldNode, InlineFragmentNode)) and within(
+                selection.selection_set
+            ):
+                return True
+        return False
+
+    return within(operation.selection_set) or any(
+        fragment.directives or within(fragment.selection_set) for fragment in fragments.values()
+    )
 
 
 class _NotDone:

@@ -31,7 +31,7 @@ from resolvers import (
 from resolvers.auth import MutationsNeedAdmin
 from resolvers.documents import CachedValidation, DocumentCache
 from resolvers.errors import ErrorCodes
-from resolvers.executor import FastExecutor
+from resolvers.executor import executor_class
 from resolvers.introspection import IntrospectionCache, IntrospectionResults
 from resolvers.limits import CachedParse, CostLimit, document_limits
 from resolvers.metrics import ApiMetrics, OperationMetrics
@@ -146,7 +146,7 @@ def build_schema(
     ]
     kwargs: dict[str, Any] = {
         "types": [AnalysisRun, Cluster],
-        "execution_context_class": FastExecutor,
+        "execution_context_class": executor_class(),
     }
     return _Schema(
         query=Query,

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import asyncio
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.scalars import JSON
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from resolvers.executor import _NOT_DONE, FastExecutor
+from resolvers.executor import _NOT_DONE, FastExecutor, executor_class
 
 
 @strawberry.interface
@@ -145,7 +146,7 @@ query Rows($skipTags: Boolean!) {
     title doubled(by: 3) __typename
     alias: title
     leaf { name inner { value maybe tags loose blob checked } optionalInner { value } }
-    strictLeaf { ...LeafParts }
+    strictLeaf { ...LeafParts ... @include(if: $skipTags) { optionalInner { value } } }
     items { value tags @skip(if: $skipTags) checked }
     looseItems { value maybe checked }
     someItems { value checked }
@@ -167,6 +168,30 @@ def _schema(rows: list[Row], executor: type[Any]) -> strawberry.Schema:
             return rows
 
     return strawberry.Schema(query=Query, types=[Leaf, Other], execution_context_class=executor)
+
+
+class Rows:
+    """The rows the shared schema's query answers with (set per case)."""
+
+    current: ClassVar[list[Row]] = []
+
+
+@strawberry.type
+class SharedQuery:
+    @strawberry.field
+    def rows(self) -> list[Row]:
+        return Rows.current
+
+
+def _shared_schema(executor: type[Any]) -> strawberry.Schema:
+    """One schema for every case, parsing through a cache: executions of the same query
+    text run the same document (so an executor may keep its plans across them)."""
+    return strawberry.Schema(
+        query=SharedQuery,
+        types=[Leaf, Other],
+        execution_context_class=executor,
+        extensions=[lambda: ParserCache(maxsize=16), lambda: ValidationCache(maxsize=16)],
+    )
 
 
 async def _run(case: str, executor: type[Any]) -> tuple[Any, list[dict[str, Any]]]:
@@ -194,6 +219,37 @@ async def test_same_answer_as_graphql_core(case: str, executor: type[Any]) -> No
     assert await _run(case, executor) == expected
     if case not in FINE:  # every bad value is a case graphql-core reports
         assert expected[1], case
+
+
+async def test_plans_kept_across_requests_give_the_same_answers() -> None:
+    """Every case run in turn through one schema whose executor keeps plans per operation
+    (the query without directives shares them; the one with @skip does not)."""
+    shared, plain = (
+        _shared_schema(executor_class()),
+        _shared_schema(StrawberryGraphQLCoreExecutionContext),
+    )
+    without_directives = (
+        QUERY.replace(" @skip(if: $skipTags)", "")
+        .replace(" @include(if: $skipTags)", "")
+        .replace("($skipTags: Boolean!)", "")
+    )
+    assert "$" not in without_directives
+    for _ in range(2):
+        for case in CASES:
+            for query in (without_directives, QUERY):
+                for skip in (True, False):
+                    answers = []
+                    for schema in (plain, shared):
+                        Rows.current = CASES[case]()
+                        variables = {"skipTags": skip} if "$" in query else None
+                        result = await schema.execute(query, variable_values=variables)
+                        assert result.data is not None or case != "good"
+                        errors = sorted(
+                            ((e.message, str(e.path)) for e in result.errors or []),
+                            key=lambda e: e[1],
+                        )
+                        answers.append((result.data, errors))
+                    assert answers[1] == answers[0], (case, skip)
 
 
 async def test_good_rows_are_complete() -> None:
