@@ -31,16 +31,21 @@ import random
 import sys
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from graph.model import Post  # noqa: E402
+from loaders.base import LoadOptions, Source  # noqa: E402
 from loaders.demo.config import BRANDS, THEMES  # noqa: E402
 from loaders.demo.text import render  # noqa: E402
 from loaders.demo.words import TEMPLATES  # noqa: E402
+from loaders.directory import plan_directory  # noqa: E402
+from loaders.registry import get_connector  # noqa: E402
 from loaders.sentiment import DefaultSentiment  # noqa: E402
 from loaders.sentiment_reference import PackageVader, ReferenceSentiment  # noqa: E402
 from loaders.vader import Vader  # noqa: E402
@@ -48,6 +53,7 @@ from loaders.vader import Vader  # noqa: E402
 CORPUS = ROOT / "tests" / "data" / "sentiment-corpus" / "texts.json"
 TOLERANCE = 1e-12
 _CHUNK = 200  # texts timed at a time
+T = TypeVar("T")
 
 # Which string fields of which sample folder are texts people wrote (not ids or labels).
 _FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -120,39 +126,47 @@ def demo_texts(lang: str, per_kind: int = 300, seed: int = 7) -> list[str]:
     return list(texts)
 
 
-def _mismatches(old: Callable[[str], Any], new: Callable[[str], Any], texts: list[str]) -> int:
+def _mismatches(old: Callable[[T], Any], new: Callable[[T], Any], items: list[T]) -> int:
     bad = 0
-    for text in texts:
-        a, b = old(text), new(text)
+    for item in items:
+        a, b = old(item), new(item)
         if (a is None) != (b is None) or (a is not None and abs(a - b) > TOLERANCE):
             bad += 1
     return bad
 
 
-def _time(score: Callable[[str], Any], texts: list[str]) -> float:
+def _each(score: Callable[[T], Any]) -> Callable[[list[T]], Any]:
+    """A chunk scored one item at a time."""
+    return lambda chunk: [score(item) for item in chunk]
+
+
+def _time(score: Callable[[list[T]], Any], chunk: list[T]) -> float:
     started = time.process_time()
-    for text in texts:
-        score(text)
+    score(chunk)
     return time.process_time() - started
 
 
 def _race(
-    old: Callable[[str], Any], new: Callable[[str], Any], texts: list[str], rounds: int
+    old: Callable[[list[T]], Any],
+    new: Callable[[list[T]], Any],
+    items: list[T],
+    rounds: int,
+    chunk: int = _CHUNK,
 ) -> dict[str, Any]:
     # Old and new take turns on small chunks, so a burst of other work on the machine
     # falls on both alike; the fastest round of each counts.
-    chunks = [texts[k : k + _CHUNK] for k in range(0, len(texts), _CHUNK)]
-    first_new = sum(_time(new, chunk) for chunk in chunks)
+    chunks = [items[k : k + chunk] for k in range(0, len(items), chunk)]
+    first_new = sum(_time(new, c) for c in chunks)
     best_old, best_new = float("inf"), first_new
     for _ in range(rounds):
         spent_old = spent_new = 0.0
-        for chunk in chunks:
-            spent_old += _time(old, chunk)
-            spent_new += _time(new, chunk)
+        for c in chunks:
+            spent_old += _time(old, c)
+            spent_new += _time(new, c)
         best_old, best_new = min(best_old, spent_old), min(best_new, spent_new)
-    per = 1e6 / len(texts)
+    per = 1e6 / len(items)
     return {
-        "texts": len(texts),
+        "texts": len(items),
         "old_us": round(best_old * per, 2),
         "new_us": round(best_new * per, 2),
         "new_first_round_us": round(first_new * per, 2),
@@ -160,7 +174,13 @@ def _race(
     }
 
 
-def run(rounds: int, corpus_path: Path) -> dict[str, Any]:
+def _fresh_default() -> DefaultSentiment:
+    model = DefaultSentiment()
+    model.score("a", "en")  # builds its VADER (reading the lexicon) before any timing
+    return model
+
+
+def run(rounds: int, corpus_path: Path, demo_set: Path | None = None) -> dict[str, Any]:
     """Check and time every group; the result as a JSON-able dict."""
     corpus = load_corpus(corpus_path)
     groups = {
@@ -178,30 +198,73 @@ def run(rounds: int, corpus_path: Path) -> dict[str, Any]:
 
     mismatches = 0
     for name, texts in groups.items():
-        mismatches += _mismatches(old, _fresh_default(), texts)
+        mismatches += _mismatches(old, partial(_fresh_default().score, lang=None), texts)
         # A fresh model, so the first round learns the group's words from scratch.
-        result["groups"][name] = _race(old, _fresh_default(), texts, rounds)
+        new = partial(_fresh_default().score, lang=None)
+        result["groups"][name] = _race(_each(old), _each(new), texts, rounds)
     english = groups["real_en"] + groups["demo_en"]
     mismatches += _mismatches(package.compound, Vader().compound, english)
-    result["vader_compound"] = _race(package.compound, Vader().compound, english, rounds)
+    result["vader_compound"] = _race(
+        _each(package.compound), _each(Vader().compound), english, rounds
+    )
+    if demo_set is not None:
+        mismatches += _demo_set(demo_set, reference, rounds, result)
     result["mismatches"] = mismatches
     return result
 
 
-def _fresh_default() -> Callable[[str], float | None]:
-    model = DefaultSentiment()
-    model.score("a", "en")  # builds its VADER (reading the lexicon) before any timing
+def demo_set_posts(directory: Path) -> list[tuple[str, str | None]]:
+    """``(text, lang)`` of every post of a demo set that the load would score."""
+    posts: list[tuple[str, str | None]] = []
+    for name, folder in plan_directory(directory).jobs:
+        spec = get_connector(name)
+        paths = (
+            [folder]
+            if spec.directory_source
+            else sorted(p for pattern in spec.patterns for p in folder.rglob(pattern))
+        )
+        for path in paths:
+            for item in spec.parse(Source.from_path(path), options=LoadOptions()):
+                if isinstance(item, Post) and item.text and item.sentiment is None:
+                    posts.append((item.text, item.lang))
+    return posts
 
-    def new(text: str) -> float | None:
-        return model.score(text, None)
 
-    return new
+def _demo_set(
+    directory: Path, reference: ReferenceSentiment, rounds: int, result: dict[str, Any]
+) -> int:
+    """Time the posts of a demo set as the load scores them: with their languages, in
+    chunks of 1,000 (a batch of records holds about that many posts), one by one and
+    through ``score_many``; return how many scores differ."""
+    posts = demo_set_posts(directory)
+    model = _fresh_default()
+
+    def old(post: tuple[str, str | None]) -> float | None:
+        return reference.score(*post)
+
+    def new(post: tuple[str, str | None]) -> float | None:
+        return model.score(*post)
+
+    def many(chunk: list[tuple[str, str | None]]) -> list[float | None]:
+        return model.score_many([t for t, _ in chunk], [lang for _, lang in chunk])
+
+    bad = _mismatches(old, new, posts)
+    result["demo_set"] = {
+        "directory": str(directory),
+        "distinct_posts": len(set(posts)),
+        "score": _race(_each(old), _each(new), posts, rounds, chunk=1000),
+        "score_many": _race(_each(old), many, posts, rounds, chunk=1000),
+    }
+    return bad
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds per model")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument(
+        "--demo", type=Path, metavar="DIR", help="also the posts of a `scrm demo generate` set"
+    )
     parser.add_argument("--json", action="store_true", help="print the JSON result only")
     parser.add_argument(
         "--build-corpus", type=Path, metavar="DATA_DIR", help="rewrite --corpus from DATA_DIR"
@@ -213,7 +276,7 @@ def main() -> None:
         counts = {lang: {k: len(v) for k, v in f.items()} for lang, f in corpus.items()}
         print(json.dumps(counts, indent=2))
         return
-    result = run(args.rounds, args.corpus)
+    result = run(args.rounds, args.corpus, args.demo)
     if not args.json:
         print(f"{'group':<16}{'texts':>7}{'old µs':>9}{'new µs':>9}{'first':>9}{'ratio':>7}")
         rows = {**result["groups"], "vader_compound": result["vader_compound"]}
@@ -222,6 +285,13 @@ def main() -> None:
                 f"{name:<16}{row['texts']:>7}{row['old_us']:>9}{row['new_us']:>9}"
                 f"{row['new_first_round_us']:>9}{row['ratio']:>7}"
             )
+        if "demo_set" in result:
+            for how in ("score", "score_many"):
+                row = result["demo_set"][how]
+                print(
+                    f"demo set posts, {how}: {row['texts']} posts, old {row['old_us']} µs,"
+                    f" new {row['new_us']} µs, ratio {row['ratio']}"
+                )
         print(f"mismatches (|old - new| > {TOLERANCE}): {result['mismatches']}")
     print(json.dumps(result))
     if result["mismatches"]:
