@@ -34,9 +34,9 @@ from typing import Any, cast
 __all__ = ["Vader", "block_class"]
 
 _PUNCTUATION = string.punctuation
-# Words whose properties are kept; past this many the store starts afresh, so a long
-# load's memory stays bounded.
-_MAX_WORDS = 200_000
+# Words whose properties are kept (about 300 bytes each); past this many the store starts
+# afresh, so a long load's memory stays bounded (about 30 MB).
+_MAX_WORDS = 100_000
 
 # A word's properties: lower case, all caps, in the lexicon, scored, valence when scored
 # (None: not in the lexicon, or a booster word, which VADER never scores),
