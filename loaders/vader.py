@@ -42,6 +42,7 @@ _MAX_WORDS = 100_000
 # (None: not in the lexicon, or a booster word, which VADER never scores),
 # booster value (None: not a booster), negation.
 _Word = tuple[str, bool, bool, bool, "float | None", "float | None", bool]
+_LOWER = itemgetter(0)
 _CAPS = itemgetter(1)
 _SCORED = itemgetter(3)
 # 256-code-point blocks of characters common in text: Latin-1, general punctuation, CJK
@@ -73,7 +74,6 @@ class Vader:
         self._emoji_singles = tuple(sorted(e for e in emojis if ord(e) >> 8 in _BUSY_BLOCKS))
         self._words: dict[str, _Word] = {}
         self._inert: set[str] = set()  # the tokens of self._words that VADER never scores
-        self._buts: set[str] = set()  # the tokens of self._words that are "but"
 
     def compound(self, text: str) -> float:
         """``polarity_scores(text)["compound"]`` of the ``vaderSentiment`` package."""
@@ -88,7 +88,6 @@ class Vader:
         if len(words) > _MAX_WORDS:
             words.clear()
             self._inert.clear()
-            self._buts.clear()
         known = list(map(words.get, tokens))
         if None in known:
             known = [props or self._word(t) for props, t in zip(known, tokens, strict=True)]
@@ -104,7 +103,8 @@ class Vader:
             for i in positions
             if not (props[i][0] == "kind" and i < n - 1 and props[i + 1][0] == "of")
         }
-        if self._buts.isdisjoint(tokens):
+        lowers = list(map(_LOWER, props))
+        if "but" not in lowers:
             # The package sums one score per word, zeros included, in word order; adding
             # a zero changes no float sum, so the scored words alone give the same total.
             total = float(sum(scores.values()))
@@ -112,8 +112,7 @@ class Vader:
             sentiments: list[float] = [0] * n
             for i, score in scores.items():
                 sentiments[i] = score
-            but = next(i for i, t in enumerate(tokens) if t in self._buts)
-            _but_check(but, sentiments)
+            _but_check(lowers.index("but"), sentiments)
             total = float(sum(sentiments))
         return _compound(total, text)
 
@@ -140,8 +139,6 @@ class Vader:
         self._words[token] = props
         if valence is None:
             self._inert.add(token)
-        if lower == "but":
-            self._buts.add(token)
         return props
 
     def _valence(self, words: list[_Word], i: int, n: int, cap_diff: bool) -> float:
