@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import logging
 import signal
 from collections.abc import AsyncIterator, Iterator
@@ -501,6 +502,10 @@ def serve(
     if not is_loopback(host):
         limits = dataclasses.replace(limits, require_keys=True)
     app = create_app(settings, engine=engine, api=limits)
+    # The modules, schema and app live as long as the process: keep them out of the
+    # collector's full passes, which would otherwise walk them all and stall requests.
+    gc.collect()
+    gc.freeze()
     config = uvicorn.Config(
         app,
         host=host,

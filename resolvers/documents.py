@@ -10,10 +10,10 @@ every field, recursively, and keep no hash) on every request.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Sequence
 from typing import Generic, TypeVar
 
-from graphql import DocumentNode, GraphQLError
+from graphql import ASTValidationRule, DocumentNode, GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
@@ -48,14 +48,22 @@ class DocumentCache(Generic[T]):
 
 
 class CachedValidation(SchemaExtension):
-    """Validate each document once per set of rules (as strawberry's ``ValidationCache``
-    does, without hashing the document on every request)."""
+    """Validate each document once per set of rules, ``rules`` added to strawberry's (as
+    its ``AddValidationRules`` and ``ValidationCache`` do together, without hashing the
+    document on every request)."""
 
-    def __init__(self, *, results: DocumentCache[list[GraphQLError]]) -> None:
+    def __init__(
+        self,
+        *,
+        results: DocumentCache[list[GraphQLError]],
+        rules: Sequence[type[ASTValidationRule]] = (),
+    ) -> None:
         self.results = results
+        self.rules = tuple(rules)
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
+        context.validation_rules = (*context.validation_rules, *self.rules)
         document = context.graphql_document
         if document is None:  # did not parse: the schema reports that
             yield

@@ -68,8 +68,8 @@ _SLOW, _LEAF, _LEAF_LIST, _OBJECT, _OBJECT_LIST, _TYPENAME, _INTERFACE = range(7
 # type a built-in scalar passes through unchanged).
 _Entry = tuple[int, str, Any, Any, str, Any, bool, bool, type | None]
 # One field of a plain subtree: (response name, attribute, kind, the named type (the
-# type's name for __typename), the selected fields of an object (the field details of
-# an interface), non-null, items non-null, the Python type passed through unchanged).
+# type's name for __typename), the selected fields of an object (an interface's per
+# runtime type), non-null, items non-null, the Python type passed through unchanged).
 _Field = tuple[str, str, int, Any, Any, bool, bool, type | None]
 
 # Built-in scalars and the values their coercion returns unchanged: a str as String or
@@ -93,6 +93,16 @@ class _Plans:
     def __init__(self) -> None:
         self.fields: dict[tuple[str, tuple[int, ...]], _Field | None] = {}
         self.selections: dict[tuple[str, tuple[int, ...]], tuple[_Field, ...] | None] = {}
+
+
+class _ByRuntimeType:
+    """An interface field's selection, planned per runtime type as each is met."""
+
+    __slots__ = ("details", "selections")
+
+    def __init__(self, details: Any) -> None:
+        self.details = details
+        self.selections: dict[str, tuple[_Field, ...] | None] = {}
 
 
 class SubtreePlans:
@@ -305,7 +315,7 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
         if kind in (_LEAF, _LEAF_LIST):
             return (name, attribute, kind, named, None, non_null, item_non_null, plain)
         if kind == _INTERFACE:  # each runtime type's selection is planned when met
-            return (name, attribute, kind, named, details, non_null, False, None)
+            return (name, attribute, kind, named, _ByRuntimeType(details), non_null, False, None)
         if kind in (_OBJECT, _OBJECT_LIST):
             fields = self._subtree(named, details)
             if fields is not None:
@@ -370,7 +380,11 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
                 runtime = self._runtime_type(named, value)
                 if runtime is None:
                     raise _FALLBACK
-                selected = self._subtree(runtime, sub)
+                by_type = sub.selections
+                if runtime.name in by_type:
+                    selected = by_type[runtime.name]
+                else:
+                    selected = by_type[runtime.name] = self._subtree(runtime, sub.details)
                 if selected is None or not self._is_plain_object(runtime, value):
                     raise _FALLBACK
                 out[name] = self._fill(selected, value)

@@ -59,12 +59,19 @@ def _refusal(code: str, message: str, nodes: Any = None) -> GraphQLError:
 
 
 class CachedParse(ParserCache):
-    """Parse through an LRU cache; a document that does not parse (or is over the token
-    limit) is left to the schema's own parse step, which reports the error as the
-    operation's result rather than raising it past the other extensions."""
+    """Parse through an LRU cache, at most ``max_tokens`` tokens (as strawberry's
+    ``MaxTokensLimiter`` has it); a document that does not parse (or is over the token
+    limit) is left to the schema's own parse step, with the same limit, which reports
+    the error as the operation's result rather than raising it past the other
+    extensions."""
+
+    def __init__(self, *, max_tokens: int, maxsize: int = 1024) -> None:
+        super().__init__(maxsize=maxsize)
+        self.max_tokens = max_tokens
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
+        context.parse_options["max_tokens"] = self.max_tokens
         with contextlib.suppress(GraphQLError):
             context.graphql_document = self.cached_parse_document(
                 context.query, **context.parse_options

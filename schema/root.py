@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
+from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from resolvers import (
@@ -136,10 +136,8 @@ def build_schema(
         extensions.append(lambda: OperationMetrics(metrics=metrics))
     extensions += [
         ErrorCodes,
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: CachedParse(maxsize=1024),
-        lambda: AddValidationRules([limits]),
-        lambda: CachedValidation(results=validated),
+        lambda: CachedParse(max_tokens=settings.max_tokens, maxsize=1024),
+        lambda: CachedValidation(results=validated, rules=[limits]),
         MutationsNeedAdmin,
         lambda: CostLimit(settings=settings, costs=costs),
         lambda: IntrospectionCache(results=introspection),
