@@ -126,6 +126,8 @@ class ChineseLexiconSentiment:
     def raw(self, text: str) -> tuple[float, int]:
         """``(valence sum, number of sentiment words)``."""
         tokens = self._tokens(text)
+        kinds_of = self._kinds
+        last = len(tokens) - 1
         total = 0.0
         before_contrast = 0.0
         found = 0
@@ -135,12 +137,12 @@ class ChineseLexiconSentiment:
         degree_end = -10
         exclaims = 0
         for index, (start, end, token) in enumerate(tokens):
-            if "break" in self._kinds[token]:
+            kinds = kinds_of[token]
+            if "break" in kinds:
                 negations, degree = 0, 1.0
                 exclaims += token in _EXCLAIM
                 continue
-            kinds = self._kinds[token]
-            following = tokens[index + 1][2] if index + 1 < len(tokens) else ""
+            following = tokens[index + 1][2] if index < last else ""
             modifies = bool(ZH_WORDS.get(following))
             if "contrast" in kinds:
                 before_contrast += total
@@ -173,12 +175,17 @@ class ChineseLexiconSentiment:
     def _tokens(self, text: str) -> list[tuple[int, int, str]]:
         """Forward maximum matching: at each position the longest known word, else skip."""
         tokens: list[tuple[int, int, str]] = []
-        kinds, starts = self._kinds, self._starts
+        kinds, starts = self._kinds, self._starts.get
         i, n = 0, len(text)
         while i < n:
-            for length in starts.get(text[i], ()):
+            lengths = starts(text[i])
+            if lengths is None:  # most characters start no word
+                i += 1
+                continue
+            for length in lengths:
                 word = text[i : i + length]
                 if word in kinds:
+                    # (A word cut short by the end of the text ends past it: no word follows.)
                     tokens.append((i, i + length, word))
                     i += length
                     break

@@ -1,10 +1,11 @@
 """The default sentiment model's plain path, kept as the yardstick of the fast one.
 
 :class:`ReferenceSentiment` scores like :class:`loaders.sentiment.DefaultSentiment`
-did before its fast path: every pattern run on every text, and English scored by
-the ``vaderSentiment`` package itself (``polarity_scores``).  The test suite and
-``bench/sentiment.py`` hold the fast path to the same scores as this one, so a
-change in either (or in the package) shows up as a difference.
+did before its fast path: every pattern run on every text, Chinese words matched by
+the first version of the matching loop, and English scored by the ``vaderSentiment``
+package itself (``polarity_scores``).  The test suite and ``bench/sentiment.py``
+hold the fast path to the same scores as this one, so a change in either (or in
+the package) shows up as a difference.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from loaders.sentiment import (
     squash,
 )
 
-__all__ = ["PackageVader", "ReferenceSentiment"]
+__all__ = ["PackageVader", "PlainChineseSentiment", "ReferenceSentiment"]
 
 
 class PackageVader:
@@ -43,11 +44,30 @@ class PackageVader:
         return float(self._analyzer.polarity_scores(text)["compound"])
 
 
+class PlainChineseSentiment(ChineseLexiconSentiment):
+    """The Chinese scorer with its first, plainest word matching."""
+
+    def _tokens(self, text: str) -> list[tuple[int, int, str]]:
+        tokens: list[tuple[int, int, str]] = []
+        kinds, starts = self._kinds, self._starts
+        i, n = 0, len(text)
+        while i < n:
+            for length in starts.get(text[i], ()):
+                word = text[i : i + length]
+                if word in kinds:
+                    tokens.append((i, i + length, word))
+                    i += length
+                    break
+            else:
+                i += 1
+        return tokens
+
+
 class ReferenceSentiment:
     """The default model's scores the straightforward way (see the module docstring)."""
 
     def __init__(self) -> None:
-        self._chinese = ChineseLexiconSentiment()
+        self._chinese = PlainChineseSentiment()
         self._vader = PackageVader()
 
     def score(self, text: str, lang: str | None) -> float | None:
