@@ -71,7 +71,7 @@ from resolvers.http import (
 )
 from resolvers.ingest import ingest_payload
 from resolvers.listening import MentionFeeds
-from resolvers.loaders import Loaders
+from resolvers.loaders import Loaders, VersionReads
 from resolvers.metrics import CONTENT_TYPE, ApiMetrics
 from resolvers.responses import ResponseCache
 from resolvers.settings import ApiSettings, is_loopback
@@ -96,6 +96,7 @@ class _Api:
         self.store: GraphStore | None = None
         self.keys: KeyRing | None = None
         self.feeds: MentionFeeds | None = None
+        self.versions: VersionReads | None = None
         self.cache = ResultCache()
         self.metrics = ApiMetrics(lambda: self.store)
         self.schema = build_schema(settings, metrics=self.metrics)
@@ -115,7 +116,7 @@ class _Api:
         """A request's context; ``version`` is the graph version when already read."""
         return Context(
             store=self.graph,
-            loaders=Loaders(self.graph, self.cache, version=version),
+            loaders=Loaders(self.graph, self.cache, version=version, versions=self.versions),
             principal=principal,
             settings=self.settings,
             request=request,
@@ -170,6 +171,7 @@ def create_app(
         app.state.engine = engine
         app.state.store = store or await open_store(settings, engine=engine)
         shared.store = app.state.store
+        shared.versions = VersionReads(shared.store)
         try:
             if owns_store:
                 await shared.store.ensure_schema()

@@ -39,7 +39,7 @@ from schema.node import Node
 from schema.order import Order
 from schema.post import Post
 
-__all__ = ["NODE_TYPES", "Loaders"]
+__all__ = ["NODE_TYPES", "Loaders", "VersionReads"]
 
 T = TypeVar("T")
 
@@ -188,14 +188,55 @@ CLUSTERS_OF_CUSTOMERS = Statement(
 )
 
 
+class VersionReads:
+    """Reads of the graph version, one for all the requests that ask in the same turn of
+    the event loop.  A read is sent only after every request sharing it has asked, so
+    each still sees a version read after it started (a write that finished before it
+    is seen), as with a read of its own."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self._next: asyncio.Future[int] | None = None
+
+    def read(self) -> asyncio.Future[int]:
+        """The version, from a read sent once this turn's requests have asked."""
+        if self._next is None:
+            loop = asyncio.get_running_loop()
+            self._next = loop.create_future()
+            loop.call_soon(self._send, self._next)
+        return self._next
+
+    def _send(self, answer: asyncio.Future[int]) -> None:
+        self._next = None  # who asks from now on gets a later read
+        read = asyncio.ensure_future(graph_version(self.store))
+
+        def settle(done: asyncio.Future[int]) -> None:
+            if answer.done():  # every request sharing it was cancelled
+                return
+            if done.cancelled():
+                answer.cancel()
+            elif done.exception() is not None:
+                answer.set_exception(done.exception())  # type: ignore[arg-type]
+            else:
+                answer.set_result(done.result())
+
+        read.add_done_callback(settle)
+
+
 class Loaders:
     """The DataLoaders of one request (each made on first use)."""
 
     def __init__(
-        self, store: GraphStore, cache: ResultCache | None = None, *, version: int = -1
+        self,
+        store: GraphStore,
+        cache: ResultCache | None = None,
+        *,
+        version: int = -1,
+        versions: VersionReads | None = None,
     ) -> None:
         self.store = store
         self.cache = cache or ResultCache()
+        self.versions = versions
         self._version: asyncio.Future[int] | None = None
         if version >= 0:  # the request already read it
             self._version = asyncio.get_running_loop().create_future()
@@ -206,9 +247,14 @@ class Loaders:
 
     async def graph_version(self) -> int:
         """The graph version, read once per request (the key of cached results)."""
+        if self.versions is None:
+            if self._version is None:
+                self._version = asyncio.ensure_future(graph_version(self.store))
+            return await self._version
         if self._version is None:
-            self._version = asyncio.ensure_future(graph_version(self.store))
-        return await self._version
+            self._version = self.versions.read()
+        # Shared with other requests: one cancelled while waiting must not cancel it.
+        return await asyncio.shield(self._version)
 
     def node(self, label: str) -> DataLoader[str, Any]:
         """Nodes of ``label`` by graph id (None when missing)."""
