@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import orjson
 import redis.asyncio as redis_asyncio
 from falkordb import Edge, Node, Path
 from falkordb.asyncio.graph import AsyncGraph
@@ -390,8 +391,34 @@ def _params_header(params: Params | None) -> str:
     for key, value in params.items():
         if not _IDENT.match(key):
             raise QueryError(f"invalid parameter name {key!r}")
-        parts.append(f"{key}={_encode(value)}")
+        parts.append(f"{key}={_encode_list(value) if isinstance(value, list) else _encode(value)}")
     return "CYPHER " + " ".join(parts) + " "
+
+
+_ORJSON_STRICT = (
+    orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
+def _encode_list(value: list[Any]) -> str:
+    """A list (a batch of rows) as :func:`_encode` writes it, by orjson where that is the
+    same text to the engine - many times faster for the loader's batches.  orjson's JSON
+    is Cypher for lists, strings, numbers, booleans and null, with two exceptions that
+    send the list the slow way: a map (JSON quotes its keys: ``{"``, which inside a JSON
+    string is always ``{\\"``) and a ``\\u`` escape (the engine does not read those;
+    orjson writes them for control characters, NUL included, which :func:`_encode`
+    sends as they are or drops).  Integers past 64 bits, sets, bytes, lone surrogates,
+    datetimes, dataclasses and subclasses of the JSON types make orjson refuse, and go
+    the slow way too."""
+    try:
+        text = orjson.dumps(value, option=_ORJSON_STRICT)
+    except TypeError:
+        return _encode(value)
+    if b"\\u" in text or b'{"' in text:
+        return _encode(value)
+    return text.decode()
 
 
 def _encode(value: Any) -> str:

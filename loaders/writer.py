@@ -244,6 +244,9 @@ _EDGES: dict[Any, _Edge] = {
 }
 # Statements that return accounts whose ENGAGED needs recomputing.
 _REPORTING = frozenset({_POSTED.statement.name, _MENTIONS.statement.name})
+# Node statements whose rows a writer does not send again when a node's row is the one
+# it sent last: API pages repeat the same users on every page.
+_REMEMBERED = frozenset({_NODES[Account].statement.name, _NODES[Hashtag].statement.name})
 
 
 def _edge_for(record: Record) -> _Edge | None:
@@ -406,6 +409,8 @@ class GraphWriter:
         # Posts stored before this were there before the last flush (see _POSTED_TAIL).
         self._since = _now_ms()
         self._engaged_sources: set[str] = set()
+        # (statement, node id) -> hash of the row last sent for it (see _REMEMBERED).
+        self._sent: dict[tuple[str, str], int] = {}
 
     def prepare(self, records: Iterable[Record]) -> PreparedBatch:
         """Turn ``records`` into statements (:func:`prepare_records`)."""
@@ -418,7 +423,7 @@ class GraphWriter:
         if not batch.statements:
             return batch.counts
         self._engaged_sources |= batch.engaged_sources
-        for statement, params in batch.statements:
+        for statement, params in self._unsent(batch.statements):
             if statement.name in _REPORTING:
                 rows = await self.store.write(statement, {**params, "since": self._since})
                 self._engaged_sources.update(str(row["id"]) for row in rows)
@@ -431,6 +436,38 @@ class GraphWriter:
                 counts["ENGAGED"] += engaged
         await bump_version(self.store)
         return counts
+
+    def _unsent(
+        self, statements: Sequence[tuple[Statement, Params]]
+    ) -> list[tuple[Statement, Params]]:
+        """``statements`` without the node rows this writer sent last for the same node:
+        SETting the same values again changes nothing.  An account whose extra properties
+        come in the batch is written again (its fields must win over them)."""
+        for statement, params in statements:
+            if statement.name == ACCOUNT_PROPERTIES.name:
+                name = _NODES[Account].statement.name
+                for row in params["rows"]:
+                    self._sent.pop((name, row[0]), None)
+        kept: list[tuple[Statement, Params]] = []
+        for statement, params in statements:
+            if statement.name in _REMEMBERED:
+                rows = [row for row in params["rows"] if self._first_send(statement.name, row)]
+                if not rows:
+                    continue
+                params = {**params, "rows": rows}
+            kept.append((statement, params))
+        return kept
+
+    def _first_send(self, name: str, row: list[Any]) -> bool:
+        try:
+            signature = hash(tuple(row))
+        except TypeError:  # a list value: always sent
+            return True
+        key = (name, row[0])
+        if self._sent.get(key) == signature:
+            return False
+        self._sent[key] = signature
+        return True
 
     async def write(self, records: Iterable[Record]) -> WriteCounts:
         """Upsert ``records`` as one batch; return the rows written per label / type.

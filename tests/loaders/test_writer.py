@@ -244,6 +244,31 @@ async def test_account_properties_are_stored_and_fields_win(store: GraphStore) -
     }
 
 
+async def test_a_repeated_row_is_sent_once_and_the_last_row_wins(store: GraphStore) -> None:
+    writer = GraphWriter(store)
+    first = Account(id="x:1", platform="x", name="first", followers=3)
+    sent: list[int] = []
+    original = store.write
+
+    async def counting(statement: Statement, params: dict[str, object] | None = None) -> object:
+        if statement.name == "writer.node.Account" and params is not None:
+            sent.append(len(params["rows"]))  # type: ignore[arg-type]
+        return await original(statement, params)
+
+    store.write = counting  # type: ignore[method-assign,assignment]
+    await writer.write([first])
+    await writer.write([first])  # what the node already holds: not sent again
+    assert sent == [1]
+    await writer.write([Account(id="x:1", platform="x", name="second")])
+    await writer.write([first])  # the last row differs: sent, and it wins
+    assert sent == [1, 1, 1]
+    assert (await node(store, "x:1"))["name"] == "first"
+    # Extra properties naming a field: the fields are written again and win.
+    await writer.write([first.model_copy(update={"properties": {"name": "extra"}})])
+    assert (await node(store, "x:1"))["name"] == "first"
+    assert sent == [1, 1, 1, 1]
+
+
 async def test_each_write_bumps_the_version_once(store: GraphStore) -> None:
     writer = GraphWriter(store)
     before = await graph_version(store)
