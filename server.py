@@ -138,6 +138,14 @@ class _Api:
                 operation_extensions=request.extensions,
             )
 
+    async def graph_version(self) -> int:
+        """The graph version, from a read shared by the requests asking in this turn of
+        the event loop (see :class:`resolvers.loaders.VersionReads`)."""
+        if self.versions is None:
+            return await graph_version(self.graph)
+        # Shared with other requests: one cancelled while waiting must not cancel it.
+        return await asyncio.shield(self.versions.read())
+
     async def authenticate(self, authorization: str | None) -> Principal:
         if self.keys is None:
             raise RuntimeError("the app is not started")
@@ -283,7 +291,7 @@ async def _graphql_http(api: _Api, request: Request) -> Response:
                 principal, query, graphql_request.operation_name, graphql_request.variables
             )
             try:
-                version = await graph_version(api.graph)
+                version = await api.graph_version()
             except ScrmError:  # the database is down: execute, and say so in the errors
                 cached_as = None
             kept = api.responses.get(version, cached_as) if cached_as is not None else None
