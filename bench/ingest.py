@@ -23,6 +23,8 @@ Both rates are interactions per second: the set's interactions (replies, shares,
 quotes, likes, mentions, as ``truth.json`` counts them) over each run's time.
 Peak memory is this process's maximum RSS and the engine's (``VmHWM``), both
 taken right after the end-to-end run (before the raw run parses anything).
+CPU seconds say where the work went, whatever else the machine was doing: this
+process, its parse workers, and the engine, for each run.
 """
 
 from __future__ import annotations
@@ -104,29 +106,58 @@ def generate(out: Path, size: str, scale: float) -> dict[str, Any]:
     return result
 
 
-async def end_to_end(demo: Path, store: GraphStore, batch_size: int) -> dict[str, Any]:
-    """``scrm load all DEMO``'s work, timed, with its summary and this process's peak RSS."""
+def cpu_seconds(engine_pid: int | None) -> dict[str, float]:
+    """CPU seconds so far of this process, its finished children (parse workers) and the
+    engine (Linux /proc)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    found = {
+        "loader": own.ru_utime + own.ru_stime,
+        "workers": children.ru_utime + children.ru_stime,
+    }
+    try:
+        fields = Path(f"/proc/{engine_pid}/stat").read_text().rsplit(")", 1)[1].split()
+        found["engine"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        pass
+    return found
+
+
+def cpu_used(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {name: round(after[name] - before.get(name, 0.0), 1) for name in after}
+
+
+async def end_to_end(
+    demo: Path, store: GraphStore, batch_size: int, engine_pid: int | None
+) -> dict[str, Any]:
+    """``scrm load all DEMO``'s work, timed, with its summary, CPU and peak RSS."""
     plan = plan_directory(demo)
     log(f"end to end: {', '.join(name for name, _ in plan.jobs)}")
+    cpu_before = cpu_seconds(engine_pid)
     started = time.perf_counter()
     summary = await load_directory(store, plan, batch_size=batch_size)
     seconds = time.perf_counter() - started
+    cpu = cpu_used(cpu_before, cpu_seconds(engine_pid))
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "summary": summary, "peak_rss_mb": peak_kb / 1024}
+    return {"seconds": seconds, "summary": summary, "peak_rss_mb": peak_kb / 1024, "cpu": cpu}
 
 
-async def raw_merge(demo: Path, store: GraphStore, batch_size: int) -> dict[str, Any]:
+async def raw_merge(
+    demo: Path, store: GraphStore, batch_size: int, engine_pid: int | None
+) -> dict[str, Any]:
     """Parse every connector folder (untimed), MERGE their relationships plainly (timed)."""
     pending: dict[tuple[str, str, str], list[list[str]]] = defaultdict(list)
-    seconds = 0.0
+    seconds = engine_cpu = 0.0
     edges = interactions = 0
 
     async def flush(key: tuple[str, str, str]) -> None:
-        nonlocal seconds
+        nonlocal seconds, engine_cpu
         rows, pending[key] = pending[key], []
+        before = cpu_seconds(engine_pid).get("engine", 0.0)
         started = time.perf_counter()
         await store.write(raw_statement(*key), {"rows": rows})
         seconds += time.perf_counter() - started
+        engine_cpu += cpu_seconds(engine_pid).get("engine", 0.0) - before
 
     names = set(connector_names())
     for folder in sorted(p for p in demo.iterdir() if p.is_dir() and p.name in names):
@@ -149,7 +180,12 @@ async def raw_merge(demo: Path, store: GraphStore, batch_size: int) -> dict[str,
     for key in list(pending):
         if pending[key]:
             await flush(key)
-    return {"seconds": seconds, "edges": edges, "interactions": interactions}
+    return {
+        "seconds": seconds,
+        "edges": edges,
+        "interactions": interactions,
+        "engine_cpu": round(engine_cpu, 1),
+    }
 
 
 def engine_memory_mb(pid: int | None) -> dict[str, float]:
@@ -183,11 +219,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         raw_store = await open_store(settings.with_graph("raw"), engine=engine)
         try:
             await e2e_store.ensure_schema()
-            e2e = await end_to_end(demo, e2e_store, args.batch_size)
-            engine_mem = engine_memory_mb(engine.status().pid)
+            engine_pid = engine.status().pid
+            e2e = await end_to_end(demo, e2e_store, args.batch_size, engine_pid)
+            engine_mem = engine_memory_mb(engine_pid)
             e2e_stats = await e2e_store.stats()
             await raw_store.ensure_schema()  # the same indexes the loader has
-            raw = await raw_merge(demo, raw_store, args.batch_size)
+            raw = await raw_merge(demo, raw_store, args.batch_size, engine_pid)
             raw_stats = await raw_store.stats()
         finally:
             await e2e_store.close()
@@ -216,6 +253,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "rejected": summary.rejected,
             "written": dict(sorted(summary.written.items())),
             "step_seconds": {k: round(v, 2) for k, v in sorted(summary.timings.items())},
+            "cpu_seconds": e2e["cpu"],
             "nodes": e2e_stats.nodes,
             "relationships": e2e_stats.relationships,
         },
@@ -225,9 +263,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "edges": raw["edges"],
             "interaction_records": raw["interactions"],
             "edges_per_s": round(raw["edges"] / raw["seconds"]),
+            "engine_cpu_seconds": raw["engine_cpu"],
             "relationships": raw_stats.relationships,
         },
         "ratio_end_to_end_to_raw": round(e2e_rate / raw_rate, 3),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "peak_memory_mb": {
             "loader_rss": round(e2e["peak_rss_mb"], 1),
             "engine_rss": round(engine_mem.get("VmHWM", 0.0), 1),
@@ -253,11 +293,14 @@ def print_table(result: dict[str, Any]) -> None:
     )
     steps = ", ".join(f"{k} {v:.1f}" for k, v in e2e["step_seconds"].items())
     table.add_row("  where the time went (s)", "", "", steps)
+    cpu = ", ".join(f"{k} {v:.1f}" for k, v in e2e["cpu_seconds"].items())
+    table.add_row("  CPU seconds", "", "", cpu)
     table.add_row(
         "raw UNWIND MERGE, same edges",
         f"{raw['seconds']:.1f}",
         f"{raw['interactions_per_s']:,}",
-        f"{raw['edges']:,} edges, {raw['edges_per_s']:,} edges/s",
+        f"{raw['edges']:,} edges, {raw['edges_per_s']:,} edges/s, "
+        f"engine CPU {raw['engine_cpu_seconds']:.1f} s",
     )
     table.add_row("end to end / raw", "", f"{result['ratio_end_to_end_to_raw']:.0%}", "")
     memory = result["peak_memory_mb"]

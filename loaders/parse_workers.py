@@ -213,8 +213,9 @@ def _piece(job: _Job, chunk: Chunk, timings: dict[str, float]) -> Piece:
             timings[key] = timings.get(key, 0.0) + time.perf_counter() - started
             records = [item for item in items if not _reject_into(item, rejects)]
         wanted = _needed_by(job.main_stages, records)
-        needed = [r for r in records if wanted(r)]
-        passed += [r for r in records if not wanted(r)]
+        needed: list[Record] = []
+        for record in records:
+            (needed if wanted(record) else passed).append(record)
         if needed:
             kept_segments.append((name, needed))
     started = time.perf_counter()
@@ -248,6 +249,8 @@ def _needed_by(stages: Sequence[Any], records: Sequence[Record]) -> Callable[[Re
         if needs is None:
             return lambda record: True
         tests.append(needs(records))
+    if len(tests) == 1:
+        return tests[0]
     return lambda record: any(test(record) for test in tests)
 
 
@@ -306,6 +309,7 @@ class ParsePool:
         context = multiprocessing.get_context("fork")
         self._results = context.Queue()
         self._futures: list[Future[None]] = []
+        self._closed = False
         self._executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
@@ -339,18 +343,22 @@ class ParsePool:
                     ready.setdefault(group, []).append(item)
 
     def _next_result(self) -> tuple[int, Piece | _Failed | None]:
-        while True:
+        # Runs in a thread: it must end once the pool is closed (a load that failed while
+        # it waited), or the interpreter would wait for it at exit.
+        while not self._closed:
             try:
-                result: tuple[int, Piece | _Failed | None] = self._results.get(timeout=0.5)
+                result: tuple[int, Piece | _Failed | None] = self._results.get(timeout=0.2)
                 return result
             except queue.Empty:
                 # A worker that died (killed, out of memory) never reports: its future does.
                 for future in self._futures:
                     if future.done() and not future.cancelled() and future.exception():
                         raise RuntimeError("a parse worker failed") from future.exception()
+        return -1, _Failed(RuntimeError("the parse pool was closed"))
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = False) -> None:
+        """Stop the workers; ``wait`` for them to exit (after a finished load, at once)."""
+        self._closed = True
         for future in self._futures:
             future.cancel()
-        self._executor.shutdown(wait=False, cancel_futures=True)
-        self._results.close()
+        self._executor.shutdown(wait=wait, cancel_futures=True)

@@ -190,8 +190,10 @@ async def load(
         produce = functools.partial(
             _Run.produce_here, chunks=chunks(connector, sources, options, batch_size)
         )
+    finished = False
     try:
         await run.go(produce, progress)
+        finished = True
     except Exception:
         # What was written stays written; bring its ENGAGED current if the store still can.
         with contextlib.suppress(Exception):
@@ -199,7 +201,7 @@ async def load(
         raise
     finally:
         if pool is not None:
-            pool.close()
+            pool.close(wait=finished)
     summary = run.summary
     with _timed(summary.timings, "engaged"):
         engaged = await run.writer.flush()

@@ -207,3 +207,32 @@ async def test_a_failing_worker_fails_the_load(store: GraphStore) -> None:
             stages=[_Exploding()],
             workers=2,
         )
+
+
+class _FailingHere:
+    """An in-process stage that fails on the second batch, while workers are busy."""
+
+    def __init__(self) -> None:
+        self.batches = 0
+
+    async def prepare(self, store: GraphStore, options: LoadOptions) -> None:
+        return None
+
+    async def process(self, store: GraphStore, records: Any, *, source: str) -> list[Any]:
+        self.batches += 1
+        if self.batches == 2:
+            raise RuntimeError("identity store went away")
+        return list(records)
+
+
+@pytest.mark.usefixtures("one_source_per_group")
+async def test_a_failure_in_this_process_stops_the_workers(store: GraphStore) -> None:
+    with pytest.raises(RuntimeError, match="went away"):
+        await load(
+            store,
+            get_connector("weibo"),
+            [DATA / "weibo-ced-repost-cascades-sample"],
+            stages=[_FailingHere()],
+            batch_size=3,
+            workers=2,
+        )
