@@ -350,10 +350,13 @@ class ParsePool:
                 result: tuple[int, Piece | _Failed | None] = self._results.get(timeout=0.2)
                 return result
             except queue.Empty:
-                # A worker that died (killed, out of memory) never reports: its future does.
-                for future in self._futures:
-                    if future.done() and not future.cancelled() and future.exception():
-                        raise RuntimeError("a parse worker failed") from future.exception()
+                pass
+            # A worker that died (killed, out of memory) never reports: its future does.
+            for future in self._futures:
+                if future.done() and not future.cancelled():
+                    error = future.exception()
+                    if error is not None:
+                        raise error
         return -1, _Failed(RuntimeError("the parse pool was closed"))
 
     def close(self, *, wait: bool = False) -> None:
