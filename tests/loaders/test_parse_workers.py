@@ -197,18 +197,6 @@ class _Exploding:
         return list(records)
 
 
-@pytest.mark.usefixtures("one_source_per_group")
-async def test_a_failing_worker_fails_the_load(store: GraphStore) -> None:
-    with pytest.raises(ValueError, match="cannot enrich"):
-        await load(
-            store,
-            get_connector("twitter"),
-            [DATA / "twitter-v2-tweepy-cassettes"],
-            stages=[_Exploding()],
-            workers=2,
-        )
-
-
 class _FailingHere:
     """An in-process stage that fails on the second batch, while workers are busy."""
 
@@ -226,13 +214,24 @@ class _FailingHere:
 
 
 @pytest.mark.usefixtures("one_source_per_group")
-async def test_a_failure_in_this_process_stops_the_workers(store: GraphStore) -> None:
-    with pytest.raises(RuntimeError, match="went away"):
+@pytest.mark.parametrize(
+    ("connector", "folder", "stage", "error"),
+    [
+        # in a worker: the error comes back and ends the load
+        ("twitter", "twitter-v2-tweepy-cassettes", _Exploding, "cannot enrich"),
+        # here, while the workers are busy: they are stopped
+        ("weibo", "weibo-ced-repost-cascades-sample", _FailingHere, "went away"),
+    ],
+)
+async def test_a_failing_stage_fails_the_load(
+    store: GraphStore, connector: str, folder: str, stage: type[Any], error: str
+) -> None:
+    with pytest.raises((ValueError, RuntimeError), match=error):
         await load(
             store,
-            get_connector("weibo"),
-            [DATA / "weibo-ced-repost-cascades-sample"],
-            stages=[_FailingHere()],
+            get_connector(connector),
+            [DATA / folder],
+            stages=[stage()],
             batch_size=3,
             workers=2,
         )
