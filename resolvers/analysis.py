@@ -38,6 +38,8 @@ from schema.run_analysis_payload import RunAnalysisPayload
 from schema.scalars import ms_from_datetime
 
 __all__ = [
+    "analysis_scope",
+    "community_params",
     "resolve_advocacy_paths",
     "resolve_clusters",
     "resolve_influencers",
@@ -88,6 +90,42 @@ async def _current_run(info: Info, key: str) -> AnalysisRun | None:
     return AnalysisRun.from_record(rows[0]["run"]) if rows else None
 
 
+def analysis_scope(
+    level: Level,
+    brand: strawberry.ID | None,
+    platform: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    *,
+    brand_argument: str = "brand",
+) -> dict[str, Any]:
+    """The scope arguments every analysis takes, as its parameters name them."""
+    return {
+        "level": level.value,
+        "brand": graph_id(brand, "Brand", brand_argument) if brand else None,
+        "platform": platform.lower() if platform else None,
+        "since": ms_from_datetime(since),
+        "until": ms_from_datetime(until),
+    }
+
+
+def community_params(
+    algorithm: ClusterAlgorithm,
+    resolution: float,
+    level: Level,
+    brand: strawberry.ID | None,
+    platform: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> CommunityParams:
+    """The community analysis a ``clusters`` or ``communityMap`` request asks for."""
+    return CommunityParams(
+        **analysis_scope(level, brand, platform, since, until),
+        algorithm=algorithm.value,
+        resolution=resolution,
+    )
+
+
 async def resolve_influencers(
     info: Info,
     brand: strawberry.ID | None = None,
@@ -104,13 +142,7 @@ async def resolve_influencers(
     """The influence ranking of accounts or customers (brand-, channel- and window-scoped),
     each score with its breakdown; ``order`` ranks by influence, or lists advocates or
     detractors (influence × brand sentiment)."""
-    params = InfluenceParams(
-        level=level.value,
-        brand=graph_id(brand, "Brand", "brand") if brand else None,
-        platform=platform.lower() if platform else None,
-        since=ms_from_datetime(since),
-        until=ms_from_datetime(until),
-    )
+    params = InfluenceParams(**analysis_scope(level, brand, platform, since, until))
     store = info.context.store
     key = params.run_key()
     span = PageArgs(first, after, last, before).window(info)
@@ -165,15 +197,7 @@ async def resolve_clusters(
     the scope holds nothing to cluster."""
     if min_size is not None and min_size < 1:
         raise BadInput(f"minSize: must be 1 or more (got {min_size})")
-    params = CommunityParams(
-        algorithm=algorithm.value,
-        resolution=resolution,
-        level=level.value,
-        brand=graph_id(brand, "Brand", "brand") if brand else None,
-        platform=platform.lower() if platform else None,
-        since=ms_from_datetime(since),
-        until=ms_from_datetime(until),
-    )
+    params = community_params(algorithm, resolution, level, brand, platform, since, until)
     run = await _current_run(info, params.run_key())
     if run is None:
         outcome = await run_communities(info.context.store, params)
@@ -239,14 +263,15 @@ async def resolve_run_analysis(
     info: Info, kind: AnalysisKind, input: AnalysisInput
 ) -> RunAnalysisPayload:
     """Run (or reuse) an influence or community analysis and store it."""
-    scope: dict[str, Any] = {
-        "level": input.level.value,
-        "brand": graph_id(input.brand, "Brand", "input.brand") if input.brand else None,
-        "platform": input.platform.lower() if input.platform else None,
-        "since": ms_from_datetime(input.since),
-        "until": ms_from_datetime(input.until),
-        "follows_weight": input.follows_weight,
-    }
+    scope = analysis_scope(
+        input.level,
+        input.brand,
+        input.platform,
+        input.since,
+        input.until,
+        brand_argument="input.brand",
+    )
+    scope["follows_weight"] = input.follows_weight
     store = info.context.store
     if kind is AnalysisKind.INFLUENCE:
         outcome: Any = await run_influence(

@@ -16,13 +16,12 @@ import strawberry
 from algorithms.influence import influence
 from algorithms.projection import Projection, project
 from graph.cypher import Statement
+from resolvers.analysis import community_params
 from resolvers.context import Info
 from resolvers.errors import BadInput
-from resolvers.ids import graph_id
-from resolvers.services import CommunityParams, run_communities
+from resolvers.services import run_communities
 from schema.community_map import CommunityMap
 from schema.enums import ClusterAlgorithm, Level
-from schema.scalars import ms_from_datetime
 
 __all__ = ["ACCOUNT_LABELS", "CUSTOMER_LABELS", "MAX_EDGES", "resolve_community_map"]
 
@@ -52,15 +51,7 @@ async def resolve_community_map(
     ``clusters``) with its cluster and influence, and the ``maxEdges`` strongest edges."""
     if not 0 <= max_edges <= MAX_EDGES:
         raise BadInput(f"maxEdges: must be 0..{MAX_EDGES} (got {max_edges})")
-    params = CommunityParams(
-        algorithm=algorithm.value,
-        resolution=resolution,
-        level=level.value,
-        brand=graph_id(brand, "Brand", "brand") if brand else None,
-        platform=platform.lower() if platform else None,
-        since=ms_from_datetime(since),
-        until=ms_from_datetime(until),
-    )
+    params = community_params(algorithm, resolution, level, brand, platform, since, until)
     version = await info.context.loaders.graph_version()
     cached_as = ("community_map", params.run_key(), max_edges)
     cached: CommunityMap | None = info.context.cache.get(version, cached_as)
