@@ -23,7 +23,7 @@ from pathlib import Path
 
 from graph.errors import ConfigError, EngineStartError
 
-__all__ = ["EmbeddedEngine", "EngineStatus"]
+__all__ = ["EmbeddedEngine", "EngineStatus", "die_with_parent"]
 
 _SOCKET = "falkordb.sock"
 _PIDFILE = "falkordb.pid"
@@ -215,7 +215,7 @@ class EmbeddedEngine:
 
     def _spawn(self, *, detach: bool) -> subprocess.Popen[bytes]:
         server, module = self._binaries()
-        preexec = None if detach else _die_with_parent
+        preexec = None if detach else die_with_parent
         try:
             child = subprocess.Popen(
                 self._command(server, module),
@@ -402,10 +402,11 @@ def _is_engine_process(pid: int) -> bool:
     return b"redis-server" in cmdline
 
 
-def _die_with_parent() -> None:
-    """Ask the kernel to SIGTERM the engine if its parent dies, even by SIGKILL."""
+def die_with_parent(sig: int = signal.SIGTERM) -> None:
+    """Ask the kernel to send ``sig`` to this process when its parent dies, even by
+    SIGKILL (Linux; elsewhere nothing happens)."""
     if sys.platform != "linux":
         return
     with contextlib.suppress(Exception):
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        libc.prctl(_PR_SET_PDEATHSIG, sig)

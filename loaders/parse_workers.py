@@ -25,12 +25,14 @@ import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.embedded import die_with_parent
 from graph.model import Record
 from loaders.base import ConnectorSpec, LoadOptions, ParseItem, Reject, Source
 from loaders.writer import PreparedBatch, prepare_records
@@ -153,8 +155,14 @@ _job: _Job | None = None
 _results: Any = None  # the worker's end of the pool's result queue
 
 
-def _start_worker(job: _Job, results: Any) -> None:
+def _start_worker(job: _Job, results: Any, parent: int) -> None:
     global _job, _results
+    # A load killed outright (SIGKILL, out of memory) must not leave its workers
+    # parsing or blocked on the queue for ever; checked again after asking, in case
+    # the parent died first.
+    die_with_parent(signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
     _job, _results = job, results
     # A worker leaves only when the load is over (everything read) or abandoned (nothing
     # more to read): never wait at exit for the queue to be emptied.
@@ -314,7 +322,7 @@ class ParsePool:
             max_workers=workers,
             mp_context=context,
             initializer=_start_worker,
-            initargs=(job, self._results),
+            initargs=(job, self._results, os.getpid()),
         )
 
     async def pieces(self, sources: Sequence[Source]) -> AsyncIterator[Piece]:

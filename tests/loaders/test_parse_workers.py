@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -235,3 +239,64 @@ async def test_a_failing_stage_fails_the_load(
             batch_size=3,
             workers=2,
         )
+
+
+# A process that starts a pool whose workers block in their stage, prints their pids,
+# and waits: killed outright, it leaves them behind unless they die with it.
+_BLOCKED_POOL = """
+import asyncio, multiprocessing, sys, time
+from pathlib import Path
+from loaders.base import LoadOptions, Source
+from loaders.parse_workers import ParsePool
+from loaders.registry import get_connector
+
+class Blocking:
+    def process_records(self, records, *, source):
+        time.sleep(600)
+        return list(records)
+
+async def main():
+    pool = ParsePool(2, get_connector("twitter"), LoadOptions(), 5, [Blocking()])
+    sources = [Source.from_path(p) for p in sorted(Path(sys.argv[1]).glob("*.json"))]
+    pieces = pool.pieces(sources)
+    waiting = asyncio.ensure_future(pieces.__anext__())
+    while len(multiprocessing.active_children()) < 2:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)  # the workers are inside the stage by now
+    print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+    await waiting
+
+asyncio.run(main())
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+def test_workers_die_with_a_killed_load() -> None:
+    folder = DATA / "twitter-v2-tweepy-cassettes"
+    process = subprocess.Popen(
+        [sys.executable, "-c", _BLOCKED_POOL, str(folder)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert process.stdout is not None
+        workers = [int(pid) for pid in process.stdout.readline().split()]
+        assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in workers if _alive(pid)]
+    finally:
+        process.kill()
+        process.wait()
