@@ -34,6 +34,7 @@ __all__ = [
     "delete_run",
     "find_run",
     "previous_run",
+    "project_scope",
     "retire_runs",
     "run_lock",
     "set_timings",
@@ -195,6 +196,20 @@ class _Run(Protocol):
 R = TypeVar("R", bound=_Run)
 
 
+async def project_scope(store: GraphStore, params: AnalysisParams, *, detail: bool) -> Projection:
+    """The projection an analysis with ``params`` runs on (cached per graph version)."""
+    return await project(
+        store,
+        level=params.level,  # type: ignore[arg-type]
+        brand=params.brand,
+        platform=params.platform,
+        since=params.since,
+        until=params.until,
+        follows_weight=params.follows_weight,
+        detail=detail,
+    )
+
+
 async def stored_or_new(
     store: GraphStore,
     params: AnalysisParams,
@@ -217,16 +232,7 @@ async def stored_or_new(
         stored = await find_run(store, run_id)
         if stored is not None:
             return await reuse(stored)
-        projection = await project(
-            store,
-            level=params.level,  # type: ignore[arg-type]
-            brand=params.brand,
-            platform=params.platform,
-            since=params.since,
-            until=params.until,
-            follows_weight=params.follows_weight,
-            detail=detail,
-        )
+        projection = await project_scope(store, params, detail=detail)
         timer.mark("projection")
         if projection.node_count == 0:
             return empty(projection)

@@ -14,7 +14,8 @@ import numpy as np
 import strawberry
 
 from algorithms.influence import influence
-from algorithms.projection import Projection, project
+from algorithms.projection import Projection
+from algorithms.runstore import project_scope
 from graph.cypher import Statement
 from resolvers.analysis import community_params
 from resolvers.context import Info
@@ -59,16 +60,7 @@ async def resolve_community_map(
         return cached
     store = info.context.store
     outcome = await run_communities(store, params)
-    projection = await project(
-        store,
-        level=params.level,  # type: ignore[arg-type]
-        brand=params.brand,
-        platform=params.platform,
-        since=params.since,
-        until=params.until,
-        follows_weight=params.follows_weight,
-        detail=False,
-    )
+    projection = await project_scope(store, params, detail=False)
     cluster_of = {member: c.id for c in outcome.clusters for member in c.members}
     labels_statement = CUSTOMER_LABELS if params.level == "customer" else ACCOUNT_LABELS
     rows = await store.read(labels_statement, {"ids": projection.ids})
