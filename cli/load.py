@@ -87,7 +87,13 @@ def load_command(
         ),
     ] = None,
     batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, help="Records written per batch.")
+        int,
+        typer.Option(
+            "--batch-size",
+            min=1,
+            help="Records per parsed batch; batches are written together until one "
+            "write statement carries this many rows.",
+        ),
     ] = DEFAULT_BATCH_SIZE,
     as_json: Annotated[
         bool,

@@ -34,7 +34,7 @@ from loaders.engaged import EngagementWeights
 from loaders.parse_workers import Chunk, ParsePool, chunks, source_size, use_workers
 from loaders.rejects import RejectList, RejectSink
 from loaders.stages import Stage, default_stages
-from loaders.writer import GraphWriter, PreparedBatch
+from loaders.writer import GraphWriter, JoinedBatches, PreparedBatch
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -178,9 +178,8 @@ async def load(
     stages = list(default_stages() if stages is None else stages)
     for stage in stages:
         await stage.prepare(store, options)
-    run = _Run(
-        store, sources, sink, stages, GraphWriter(store, weights=weights, defer_engaged=True)
-    )
+    writer = GraphWriter(store, weights=weights, defer_engaged=True)
+    run = _Run(store, sources, sink, stages, writer, batch_size)
     pool: ParsePool | None = None
     produce: Producer
     if count := use_workers(sources, workers):
@@ -225,8 +224,10 @@ class _Run:
         sink: RejectSink,
         stages: Sequence[Stage],
         writer: GraphWriter,
+        batch_size: int,
     ) -> None:
         self.store = store
+        self.batch_size = batch_size
         self.sources = sources
         self.sink = sink
         self.stages = stages
@@ -236,22 +237,37 @@ class _Run:
         self.bytes_total = sum(source_size(s) for s in sources)
 
     async def go(self, produce: Producer, progress: ProgressCallback | None) -> None:
-        """Commit what ``produce`` puts on the queue, one batch at a time, while it
-        prepares the next."""
+        """Commit what ``produce`` puts on the queue while it prepares more.  Batches are
+        joined until one statement carries ``batch_size`` rows: a batch of records
+        splits into a dozen statements, and each statement call costs the engine as
+        much as hundreds of rows."""
         queue: _Queue = asyncio.Queue(maxsize=1)
         producer = asyncio.create_task(self._produce(produce, queue))
+        pending = JoinedBatches()
+        where: _Position | None = None
         try:
             while (item := await queue.get()) is not None:
-                batch, where = item
-                with _timed(self.summary.timings, "write"):
-                    self.summary.written.update(await self.writer.commit(batch))
-                if progress is not None:
+                # Progress of the batch before: its writing is done by now, or joined.
+                if where is not None and progress is not None:
                     progress(self._progress(where))
+                pending.add(item[0])
+                where = item[1]
+                if pending.largest >= self.batch_size:
+                    await self._commit(pending.batch())
+                    pending = JoinedBatches()
+            if pending:
+                await self._commit(pending.batch())
+            if where is not None and progress is not None:
+                progress(self._progress(where))
         finally:
             if not producer.done():
                 producer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await producer  # re-raises what failed in the producer
+
+    async def _commit(self, batch: PreparedBatch) -> None:
+        with _timed(self.summary.timings, "write"):
+            self.summary.written.update(await self.writer.commit(batch))
 
     async def _produce(self, produce: Producer, queue: _Queue) -> None:
         try:

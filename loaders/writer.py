@@ -54,7 +54,14 @@ from graph.store import GraphStore, Params
 from graph.version import bump_version
 from loaders.engaged import EngagementWeights, recompute_accounts
 
-__all__ = ["GraphWriter", "PreparedBatch", "WriteCounts", "prepare_records", "relationship_of"]
+__all__ = [
+    "GraphWriter",
+    "JoinedBatches",
+    "PreparedBatch",
+    "WriteCounts",
+    "prepare_records",
+    "relationship_of",
+]
 
 WriteCounts = Counter[str]
 """Records written per node label and relationship type (``{"Account": 3, "FOLLOWS": 2}``);
@@ -285,13 +292,67 @@ class PreparedBatch:
     identity_keys: int = 0  # AccountLink records: identity resolution's input, not stored
 
     def joined(self, other: PreparedBatch) -> PreparedBatch:
-        """One batch of both (this one's statements first), committed as one."""
-        return PreparedBatch(
-            [*self.statements, *other.statements],
-            self.counts + other.counts,
-            self.engaged_sources | other.engaged_sources,
-            self.identity_keys + other.identity_keys,
-        )
+        """One batch of both, committed as one (see :class:`JoinedBatches`)."""
+        joined = JoinedBatches()
+        joined.add(self)
+        joined.add(other)
+        return joined.batch()
+
+
+class JoinedBatches:
+    """Prepared batches joined into one as they come: each statement runs once, with one
+    row per key in which each column holds the last value a batch gave it (as within a
+    batch).  A statement call costs the engine about as much as a few hundred rows, so
+    fewer, fuller statements write faster."""
+
+    def __init__(self) -> None:
+        self._statements: dict[str, tuple[Statement, Params, dict[Any, list[Any]]]] = {}
+        self._counts: WriteCounts = Counter()
+        self._sources: set[str] = set()
+        self._identity_keys = 0
+        self.largest = 0  # the most rows any one statement carries
+
+    def __bool__(self) -> bool:
+        return bool(self._statements or self._counts or self._identity_keys)
+
+    def add(self, batch: PreparedBatch) -> None:
+        for statement, params in batch.statements:
+            entry = self._statements.get(statement.name)
+            if entry is None:
+                entry = self._statements[statement.name] = (statement, params, {})
+            rows = entry[2]
+            if statement is ACCOUNT_PROPERTIES:
+                for row in params["rows"]:
+                    known = rows.get(row[0])
+                    rows[row[0]] = row if known is None else [row[0], {**known[1], **row[1]}]
+            else:
+                width = 1 if statement.name.startswith("writer.node.") else 2
+                for row in params["rows"]:
+                    _join_row(rows, row[0] if width == 1 else (row[0], row[1]), row, width)
+            self.largest = max(self.largest, len(rows))
+        self._counts += batch.counts
+        self._sources |= batch.engaged_sources
+        self._identity_keys += batch.identity_keys
+
+    def batch(self) -> PreparedBatch:
+        """Everything added, as one batch."""
+        statements: list[tuple[Statement, Params]] = [
+            (statement, {**params, "rows": list(rows.values())})
+            for statement, params, rows in self._statements.values()
+        ]
+        statements.sort(key=lambda item: _order(item[0]))
+        return PreparedBatch(statements, self._counts, self._sources, self._identity_keys)
+
+
+def _join_row(rows: dict[Any, list[Any]], key: Any, row: list[Any], width: int) -> None:
+    known = rows.get(key)
+    if known is None:
+        rows[key] = row
+        return
+    known = rows[key] = known + [None] * (len(row) - len(known))  # a copy: batches stay as sent
+    for i in range(width, len(row)):
+        if row[i] is not None:
+            known[i] = row[i]
 
 
 def prepare_records(records: Iterable[Record]) -> PreparedBatch:
@@ -359,14 +420,25 @@ class _Rows:
         if self.account_properties:
             rows: list[Any] = [[key, props] for key, props in self.account_properties.items()]
             statements.append((ACCOUNT_PROPERTIES, {"rows": rows}))
-        # Nodes first, then POSTED (MENTIONS asks the graph for authors), then the rest.
         for node, node_rows in self.nodes.items():
             rows = [_trimmed([key, *values]) for key, values in node_rows.items()]
             statements.append((node.statement, {"rows": rows, "now": now}))
-        for edge, edge_rows in sorted(self.edges.items(), key=lambda kv: kv[0] is not _POSTED):
+        for edge, edge_rows in self.edges.items():
             rows = [_trimmed([s, t, *values]) for (s, t), values in edge_rows.items()]
             statements.append((edge.statement, {"rows": rows, "now": now}))
+        statements.sort(key=lambda item: _order(item[0]))
         return PreparedBatch(statements, self.counts, self.sources, self.identity_keys)
+
+
+def _order(statement: Statement) -> int:
+    """Where a statement runs in a batch: Account properties, then nodes (their fields win
+    over the properties), then POSTED (MENTIONS asks the graph for authors), then the
+    rest."""
+    if statement is ACCOUNT_PROPERTIES:
+        return 0
+    if statement.name.startswith("writer.node."):
+        return 1
+    return 2 if statement is _POSTED.statement else 3
 
 
 def _trimmed(row: list[Any]) -> list[Any]:
