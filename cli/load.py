@@ -243,6 +243,8 @@ def _print_summary(summary: LoadSummary, connector: str) -> None:
     for name, count in sorted(summary.written.items()):
         table.add_row(f"written {name}", f"{count:,}")
     table.add_row("rejected", f"{summary.rejected:,}")
+    if summary.repeated:
+        table.add_row("repeated verbatim in a file, written once", f"{summary.repeated:,}")
     console: Any = Console()
     console.print(table)
     if summary.rejects_file:

@@ -27,7 +27,7 @@ import pickle
 import queue
 import signal
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Hashable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,7 +35,7 @@ from typing import Any
 from graph.embedded import die_with_parent
 from graph.model import Record
 from loaders.base import ConnectorSpec, LoadOptions, ParseItem, Reject, Source
-from loaders.writer import PreparedBatch, prepare_records
+from loaders.writer import PreparedBatch, prepare_records, record_key
 
 __all__ = ["Chunk", "ParsePool", "Piece", "chunks", "parse_source", "source_size", "use_workers"]
 
@@ -57,6 +57,7 @@ class Chunk:
     read: int
     sources_done: int
     bytes_done: int
+    repeated: int = 0  # records read but not kept: verbatim repeats (see _Repeats)
 
     @property
     def source(self) -> str:
@@ -80,10 +81,14 @@ def chunks(
     for index, source in enumerate(sources, start=first):
         segment: list[Record] = []
         chunk.segments.append((source.name, segment))
+        repeats = _Repeats()
         for item in parse_source(connector, source, options):
             chunk.read += 1
             if isinstance(item, Reject):
                 chunk.rejects.append(item)
+                continue
+            if repeats.seen(item):
+                chunk.repeated += 1
                 continue
             segment.append(item)
             size += 1
@@ -95,6 +100,49 @@ def chunks(
         chunk.sources_done = index + 1
         chunk.bytes_done += source_size(source)
     yield chunk
+
+
+class _Repeats:
+    """What the records of one source wrote last, by key (:func:`record_key`), as a hash.
+
+    API pages repeat themselves: every page of tweets includes its authors' user
+    objects and the tweets it refers to, a Weibo status embeds its user.  A record
+    equal to the last one with its key writes nothing new, so it is counted as read
+    and goes no further - not through brand matching and sentiment, not to the engine.
+    The memory lasts one source, so a load does the same whatever the worker count.
+    """
+
+    __slots__ = ("_last",)
+
+    def __init__(self) -> None:
+        self._last: dict[Hashable, int] = {}
+
+    def seen(self, record: Record) -> bool:
+        """Whether ``record`` repeats the last record with its key (else remember it)."""
+        key = record_key(record)
+        if key is None:
+            return False
+        values = tuple(record.__dict__.values())
+        try:
+            value_hash = hash(values)
+        except TypeError:  # a list or map value (an Account's properties)
+            value_hash = hash(_frozen(values))
+        # The fields a record was given count too: the writer leaves an empty default
+        # unwritten unless it was given.
+        signature = hash((value_hash, frozenset(record.model_fields_set)))
+        if self._last.get(key) == signature:
+            return True
+        self._last[key] = signature
+        return False
+
+
+def _frozen(value: Any) -> Hashable:
+    """``value`` with its lists and maps made hashable (a map by its sorted items)."""
+    if isinstance(value, dict):
+        return ("map", tuple(sorted((k, _frozen(v)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return ("list", tuple(_frozen(v) for v in value))
+    return value
 
 
 def parse_source(
@@ -131,6 +179,7 @@ class Piece:
     sources_done: int
     bytes_done: int
     timings: dict[str, float] = field(default_factory=dict)
+    repeated: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +287,7 @@ def _piece(job: _Job, chunk: Chunk, timings: dict[str, float]) -> Piece:
         chunk.sources_done,
         chunk.bytes_done,
         timings,
+        chunk.repeated,
     )
 
 

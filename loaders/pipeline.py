@@ -63,6 +63,10 @@ class LoadSummary:
     read: int = 0
     written: Counter[str] = field(default_factory=Counter)
     rejected: int = 0
+    # Records read that repeat, verbatim, one read before them in the same source: they
+    # would write nothing new, so they are not written again (an API page repeats its
+    # users and the posts it refers to).
+    repeated: int = 0
     rejects_file: str | None = None
     sources: int = 0
     seconds: float = 0.0
@@ -75,6 +79,7 @@ class LoadSummary:
             "read": self.read,
             "written": dict(sorted(self.written.items())),
             "rejected": self.rejected,
+            "repeated": self.repeated,
             "rejects_file": self.rejects_file,
         }
 
@@ -83,6 +88,7 @@ class LoadSummary:
         self.read += other.read
         self.written.update(other.written)
         self.rejected += other.rejected
+        self.repeated += other.repeated
         self.sources += other.sources
         self.seconds += other.seconds
         for name, seconds in other.timings.items():
@@ -283,6 +289,7 @@ class _Run:
             while (chunk := await next_chunk) is not None:
                 next_chunk = asyncio.ensure_future(asyncio.to_thread(_timed_next, chunks, timings))
                 self.summary.read += chunk.read
+                self.summary.repeated += chunk.repeated
                 for reject in chunk.rejects:
                     self.sink.add(reject)
                 records = await self.through_stages(chunk.segments, self.stages)
@@ -300,6 +307,7 @@ class _Run:
             for name, seconds in piece.timings.items():
                 timings[name] = timings.get(name, 0.0) + seconds
             self.summary.read += piece.read
+            self.summary.repeated += piece.repeated
             for reject in piece.rejects:
                 self.sink.add(reject)
             batch = piece.prepared

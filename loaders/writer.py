@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +60,7 @@ __all__ = [
     "PreparedBatch",
     "WriteCounts",
     "prepare_records",
+    "record_key",
     "relationship_of",
 ]
 
@@ -276,6 +277,20 @@ def relationship_of(record: Record) -> tuple[str, str, str, str, str] | None:
         return None
     values = record.__dict__
     return (edge.labels[0], values[edge.source], edge.rel_type, edge.labels[1], values[edge.target])
+
+
+def record_key(record: Record) -> Hashable | None:
+    """What ``record`` writes to: its node, or its relationship's type and endpoints.  Two
+    records with one key write the same thing (the later one's values winning); None for
+    a record the writer does not store (identity resolution's input)."""
+    cls = type(record)
+    if cls in _NODES:
+        return (cls, record.__dict__["id"])
+    edge = _edge_for(record)
+    if edge is None:
+        return None
+    values = record.__dict__
+    return (edge, values[edge.source], values[edge.target])
 
 
 # --- batches -----------------------------------------------------------------------

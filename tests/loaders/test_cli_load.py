@@ -57,6 +57,7 @@ async def test_json_summary_and_exit_0(cli_env: Path, falkordb_store: GraphStore
         "read": 190,
         "written": {"Account": 34, "FOLLOWS": 156},
         "rejected": 0,
+        "repeated": 0,
         "rejects_file": None,
     }
     assert not (cli_env / "rejects").exists()  # no rejects, no file

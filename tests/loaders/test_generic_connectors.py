@@ -345,6 +345,7 @@ async def test_karate_loads_exactly_and_reloads_to_the_same_graph(store: GraphSt
         "read": 34 + 156,
         "written": {"Account": 34, "FOLLOWS": 156},
         "rejected": 0,
+        "repeated": 0,
         "rejects_file": None,
     }
     stats = await store.stats()

@@ -92,7 +92,8 @@ async def test_rejects_go_to_the_sink_and_the_rest_loads(store: GraphStore) -> N
     assert {r.source for r in sink.items} == {"h.jsonl"}
     stats = await store.stats()
     assert stats.nodes == {"Account": 2, "Post": 1}  # x:1 (also the post's author), x:10
-    assert summary.written["Account"] == 2  # line 1 and its duplicate, line 5
+    assert summary.written["Account"] == 1  # line 1; line 5 repeats it verbatim
+    assert summary.repeated == 1
 
 
 async def test_progress_reports_every_batch(store: GraphStore, tmp_path: Path) -> None:
