@@ -32,6 +32,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from graph.embedded import die_with_parent
 from graph.model import Record
 from loaders.base import ConnectorSpec, LoadOptions, ParseItem, Reject, Source
@@ -122,27 +124,13 @@ class _Repeats:
         key = record_key(record)
         if key is None:
             return False
-        values = tuple(record.__dict__.values())
-        try:
-            value_hash = hash(values)
-        except TypeError:  # a list or map value (an Account's properties)
-            value_hash = hash(_frozen(values))
-        # The fields a record was given count too: the writer leaves an empty default
-        # unwritten unless it was given.
-        signature = hash((value_hash, frozenset(record.model_fields_set)))
+        # The values as JSON (fields in model order; maps and lists too), and which fields
+        # the record was given: the writer leaves an empty default unwritten unless given.
+        signature = hash((orjson.dumps(record.__dict__), frozenset(record.model_fields_set)))
         if self._last.get(key) == signature:
             return True
         self._last[key] = signature
         return False
-
-
-def _frozen(value: Any) -> Hashable:
-    """``value`` with its lists and maps made hashable (a map by its sorted items)."""
-    if isinstance(value, dict):
-        return ("map", tuple(sorted((k, _frozen(v)) for k, v in value.items())))
-    if isinstance(value, list | tuple):
-        return ("list", tuple(_frozen(v) for v in value))
-    return value
 
 
 def parse_source(
