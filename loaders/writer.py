@@ -21,6 +21,7 @@ batches is recomputed once per load rather than once per batch.
 
 from __future__ import annotations
 
+import operator
 import time
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
@@ -344,8 +345,15 @@ class JoinedBatches:
                     rows[row[0]] = row if known is None else [row[0], {**known[1], **row[1]}]
             else:
                 width = 1 if statement.name.startswith("writer.node.") else 2
-                for row in params["rows"]:
-                    _join_row(rows, row[0] if width == 1 else (row[0], row[1]), row, width)
+                batch_rows = params["rows"]
+                incoming = dict(zip(map(_KEY_OF[width], batch_rows), batch_rows, strict=True))
+                if len(incoming) < len(batch_rows):  # a key twice in one batch: row by row
+                    for row in batch_rows:
+                        _join_row(rows, _KEY_OF[width](row), row, width)
+                else:  # keys new to the join go in at once; only repeated ones are merged
+                    for key in incoming.keys() & rows.keys():
+                        _join_row(rows, key, incoming.pop(key), width)
+                    rows.update(incoming)
             self.largest = max(self.largest, len(rows))
         self._counts += batch.counts
         self._sources |= batch.engaged_sources
@@ -359,6 +367,10 @@ class JoinedBatches:
         ]
         statements.sort(key=lambda item: _order(item[0]))
         return PreparedBatch(statements, self._counts, self._sources, self._identity_keys)
+
+
+# A row's key: a node's id, a relationship's endpoints.
+_KEY_OF = {1: operator.itemgetter(0), 2: operator.itemgetter(0, 1)}
 
 
 def _join_row(rows: dict[Any, list[Any]], key: Any, row: list[Any], width: int) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from graph.model import Account, Engagement, Post
 from graph.store import GraphStore
-from loaders.writer import GraphWriter, JoinedBatches, prepare_records
+from loaders.writer import GraphWriter, JoinedBatches, PreparedBatch, prepare_records
 from tests.loaders.snapshot import snapshot
 
 FIRST = [
@@ -63,3 +63,20 @@ async def test_joined_batches_store_what_the_batches_store_in_turn(store: GraphS
     nodes = {props["id"]: props for props in (dict(p) for _, p in one_after_another[0])}
     assert nodes["x:1"]["name"] == "Ann" and nodes["x:1"]["handle"] == "ann_b"
     assert nodes["x:p1"]["likes"] == 5 and nodes["x:p1"]["text"] == "first"
+
+
+def test_a_key_twice_in_one_batch_is_merged_column_by_column() -> None:
+    first = prepare_records(FIRST)
+    (statement, params) = next(
+        (s, p) for s, p in first.statements if s.name == "writer.node.Account"
+    )
+    row = params["rows"][0]
+    twice = PreparedBatch(
+        [(statement, {**params, "rows": [row, [row[0], None, "ann_c"]]})], first.counts
+    )
+    joined = JoinedBatches()
+    joined.add(first)
+    joined.add(twice)
+    rows = next(p["rows"] for s, p in joined.batch().statements if s is statement)
+    assert len(rows) == 1
+    assert rows[0][2] == "ann_c" and rows[0][1:2] == row[1:2] and rows[0][3] == row[3]
