@@ -8,6 +8,7 @@ are skipped and listed; ``truth.json`` and ``brands.json`` are expected.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,17 +87,41 @@ async def load_directory(
     brands = plan.directory / "brands.json"
     if brands.is_file():
         total.written["Brand"] += await load_brands_file(store, brands)
-    for name, folder in plan.jobs:
-        total.add(
-            await load(
-                store,
-                get_connector(name),
-                [folder],
-                options=options,
-                batch_size=batch_size,
-                rejects=rejects,
-                progress=progress(name) if progress is not None else None,
-                workers=workers,
+    # A folder starts once the one before has written its records: that one's ENGAGED
+    # recomputation (the engine's work) then runs beside this one's parsing.
+    engaged_lock = asyncio.Lock()
+    loads: list[asyncio.Task[LoadSummary]] = []
+    try:
+        for name, folder in plan.jobs:
+            written = asyncio.Event()
+            running = asyncio.create_task(
+                load(
+                    store,
+                    get_connector(name),
+                    [folder],
+                    options=options,
+                    batch_size=batch_size,
+                    rejects=rejects,
+                    progress=progress(name) if progress is not None else None,
+                    workers=workers,
+                    records_written=written,
+                    engaged_lock=engaged_lock,
+                )
             )
-        )
+            loads.append(running)
+            waiting = asyncio.create_task(written.wait())
+            await asyncio.wait({running, waiting}, return_when=asyncio.FIRST_COMPLETED)
+            waiting.cancel()
+            if running.done():
+                running.result()  # raises what failed
+        for running in loads:
+            total.add(await running)
+    except Exception:
+        # The folders still loading finish (ENGAGED current), as they would one by one.
+        await asyncio.gather(*loads, return_exceptions=True)
+        raise
+    except BaseException:  # cancelled: so are they
+        for running in loads:
+            running.cancel()
+        raise
     return total

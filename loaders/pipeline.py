@@ -165,6 +165,8 @@ async def load(
     stages: Sequence[Stage] | None = None,
     weights: EngagementWeights | None = None,
     workers: int | None = None,
+    records_written: asyncio.Event | None = None,
+    engaged_lock: asyncio.Lock | None = None,
 ) -> LoadSummary:
     """Load ``paths_or_sources`` with ``connector`` into ``store``.
 
@@ -174,6 +176,12 @@ async def load(
     identity resolution then enrichment.  ``workers`` worker processes parse (0: parse
     in a thread of this process); by default a large load uses one per core
     (:func:`~loaders.parse_workers.use_workers`).
+
+    ENGAGED is brought current last, for every account the load touched.  Loads may
+    overlap there (:func:`~loaders.directory.load_directory` does): ``records_written``
+    is set once every record is written and the rejects are counted, and
+    ``engaged_lock`` is held while ENGAGED is recomputed, so that the recomputations
+    of overlapping loads run one after another and the last one sees every write.
     """
     if batch_size < 1:
         raise LoadError(f"batch size must be at least 1, got {batch_size}")
@@ -208,11 +216,14 @@ async def load(
         if pool is not None:
             pool.close(wait=finished)
     summary = run.summary
-    with _timed(summary.timings, "engaged"):
-        engaged = await run.writer.flush()
+    summary.rejected = sink.count - run.rejected_before
+    if records_written is not None:
+        records_written.set()
+    async with engaged_lock or contextlib.nullcontext():
+        with _timed(summary.timings, "engaged"):
+            engaged = await run.writer.flush()
     if engaged:
         summary.written["ENGAGED"] += engaged
-    summary.rejected = sink.count - run.rejected_before
     summary.seconds = time.perf_counter() - started
     return summary
 
