@@ -251,6 +251,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "interactions_per_s": round(e2e_rate),
             "records_read": summary.read,
             "rejected": summary.rejected,
+            "repeated": summary.repeated,
             "written": dict(sorted(summary.written.items())),
             "step_seconds": {k: round(v, 2) for k, v in sorted(summary.timings.items())},
             "cpu_seconds": e2e["cpu"],
@@ -289,7 +290,8 @@ def print_table(result: dict[str, Any]) -> None:
         "end to end (scrm load all)",
         f"{e2e['seconds']:.1f}",
         f"{e2e['interactions_per_s']:,}",
-        f"{e2e['records_read']:,} records, {e2e['rejected']:,} rejected",
+        f"{e2e['records_read']:,} records, {e2e['rejected']:,} rejected, "
+        f"{e2e['repeated']:,} repeated verbatim (written once)",
     )
     steps = ", ".join(f"{k} {v:.1f}" for k, v in e2e["step_seconds"].items())
     table.add_row("  where the time went (s)", "", "", steps)
