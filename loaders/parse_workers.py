@@ -43,6 +43,9 @@ __all__ = ["Chunk", "ParsePool", "Piece", "chunks", "parse_source", "source_size
 
 # A load this large (bytes of input) is parsed in worker processes by default.
 PARALLEL_MIN_BYTES = 2_000_000
+# The most records of one source whose last value _Repeats remembers (about 100 bytes
+# each); past this it forgets them all, which only lets a later repeat through.
+REPEATS_REMEMBERED = 500_000
 # Sources are handed out in groups of about this many bytes (a bigger file goes alone).
 GROUP_BYTES = 2_000_000
 # Groups are handed out ahead of the one being written while their input stays under
@@ -129,6 +132,8 @@ class _Repeats:
         signature = hash((orjson.dumps(record.__dict__), frozenset(record.model_fields_set)))
         if self._last.get(key) == signature:
             return True
+        if len(self._last) >= REPEATS_REMEMBERED:
+            self._last.clear()  # a huge file: start again rather than grow without bound
         self._last[key] = signature
         return False
 

@@ -7,7 +7,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from graph.store import GraphStore
+from loaders import parse_workers
 from loaders.pipeline import load
 from loaders.registry import get_connector
 from tests.loaders.native_support import DATA
@@ -72,3 +75,14 @@ async def test_the_last_version_of_a_record_wins(store: GraphStore, tmp_path: Pa
     stored = [dict(props) for label, props in graph[0] if label == "Account"]
     mine = next(p for p in stored if p["id"] == f"twitter:{user['id']}")
     assert mine["followers"] == user["public_metrics"]["followers_count"]
+
+
+async def test_a_full_memory_forgets_and_still_loads_the_same(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path / "pages.jsonl", PAGE, PAGE, _changed(PAGE), PAGE)
+    full, remembered = await _load(store, path)
+    monkeypatch.setattr(parse_workers, "REPEATS_REMEMBERED", 3)
+    summary, forgetful = await _load(store, path)
+    assert summary.repeated < full.repeated
+    assert forgetful == remembered
