@@ -79,17 +79,10 @@ def network(seed: int = 7) -> list[Record]:
     return records
 
 
-async def expected(store: GraphStore, weights: EngagementWeights) -> dict[tuple[str, str], Any]:
-    """ENGAGED as the module docstring defines it, from the relationships in the graph."""
-    per_type = {
-        "REPLIED": ("replies", weights.reply),
-        "SHARED": ("shares", weights.share),
-        "QUOTED": ("quotes", weights.quote),
-        "LIKED": ("likes", weights.like),
-        "MENTIONS": ("mentions", weights.mention),
-    }
+async def interactions(store: GraphStore) -> list[tuple[str, str, str, Any, Any]]:
+    """Every (u, v, type, at, multiplier) interaction, read plainly from the graph."""
     authors = {row["post"]: row for row in await store.read(AUTHORS)}
-    found: list[tuple[str, str, str, Any, Any]] = []  # (u, v, type, at, multiplier)
+    found: list[tuple[str, str, str, Any, Any]] = []
     for row in await store.read(INTERACTIONS):
         author = authors.get(row["post"])
         if author is not None:
@@ -99,8 +92,20 @@ async def expected(store: GraphStore, weights: EngagementWeights) -> dict[tuple[
         if author is not None:
             at = author["created_at"]
             found.append((author["author"], row["account"], "MENTIONS", at, row["weight"]))
+    return found
+
+
+async def expected(store: GraphStore, weights: EngagementWeights) -> dict[tuple[str, str], Any]:
+    """ENGAGED as the module docstring defines it, from the relationships in the graph."""
+    per_type = {
+        "REPLIED": ("replies", weights.reply),
+        "SHARED": ("shares", weights.share),
+        "QUOTED": ("quotes", weights.quote),
+        "LIKED": ("likes", weights.like),
+        "MENTIONS": ("mentions", weights.mention),
+    }
     result: dict[tuple[str, str], dict[str, Any]] = {}
-    for u, v, kind, at, multiplier in found:
+    for u, v, kind, at, multiplier in await interactions(store):
         if u == v:
             continue
         props = result.setdefault(
@@ -137,6 +142,11 @@ async def test_engaged_matches_the_relationships_underneath(
     await GraphWriter(store).write(records[: len(records) // 2])
     await GraphWriter(store).write(records[len(records) // 2 :])
     want = await expected(store, EngagementWeights())
+    found = await interactions(store)
+    assert {kind for _, _, kind, _, _ in found} == {*TYPES, "MENTIONS"}
+    assert any(u == v and kind == "MENTIONS" for u, v, kind, _, _ in found)
+    assert any(u == v and kind != "MENTIONS" for u, v, kind, _, _ in found)
+    assert any(m is not None for *_, m in found) and any(at is None for *_, at, _ in found)
     assert len(want) > 40
     assert {p["mentions"] > 0 for p in want.values()} == {True, False}
     assert any(p["count"] > 2 for p in want.values())
