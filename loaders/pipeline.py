@@ -149,7 +149,7 @@ class _Position(Protocol):
     def bytes_done(self) -> int: ...
 
 
-_Queue = asyncio.Queue[tuple[PreparedBatch, _Position] | None]
+_Queue = asyncio.Queue[tuple[list[PreparedBatch], _Position] | None]
 Producer = Callable[["_Run", _Queue], Awaitable[None]]
 
 
@@ -267,7 +267,8 @@ class _Run:
                 # Progress of the batch before: its writing is done by now, or joined.
                 if where is not None and progress is not None:
                     progress(self._progress(where))
-                pending.add(item[0])
+                for batch in item[0]:
+                    pending.add(batch)
                 where = item[1]
                 if pending.largest >= self.batch_size:
                     await self._commit(pending.batch())
@@ -306,13 +307,13 @@ class _Run:
                 records = await self.through_stages(chunk.segments, self.stages)
                 with _timed(timings, "prepare"):
                     batch = await asyncio.to_thread(self.writer.prepare, records)
-                await queue.put((batch, chunk))
+                await queue.put(([batch], chunk))
         finally:
             next_chunk.cancel()
 
     async def produce_in_workers(self, queue: _Queue, *, pool: ParsePool) -> None:
         """Worker processes parse, enrich and prepare; here the in-process stages (identity)
-        see what they need, and their output joins the worker's rows in one batch."""
+        see what they need; their batch goes to the writer with the worker's, to be joined."""
         timings = self.summary.timings
         async for piece in pool.pieces(self.sources):
             for name, seconds in piece.timings.items():
@@ -321,14 +322,14 @@ class _Run:
             self.summary.repeated += piece.repeated
             for reject in piece.rejects:
                 self.sink.add(reject)
-            batch = piece.prepared
+            batches = [piece.prepared]
             if piece.segments:
                 records = await self.through_stages(piece.segments, pool.main_stages)
                 with _timed(timings, "prepare"):
-                    batch = self.writer.prepare(records).joined(batch)
+                    batches.insert(0, self.writer.prepare(records))
             else:
                 self.summary.rejected = self.sink.count - self.rejected_before
-            await queue.put((batch, piece))
+            await queue.put((batches, piece))
 
     async def through_stages(
         self, segments: Sequence[tuple[str, list[Record]]], stages: Sequence[Stage]

@@ -309,13 +309,6 @@ class PreparedBatch:
     engaged_sources: set[str] = field(default_factory=set)
     identity_keys: int = 0  # AccountLink records: identity resolution's input, not stored
 
-    def joined(self, other: PreparedBatch) -> PreparedBatch:
-        """One batch of both, committed as one (see :class:`JoinedBatches`)."""
-        joined = JoinedBatches()
-        joined.add(self)
-        joined.add(other)
-        return joined.batch()
-
 
 class JoinedBatches:
     """Prepared batches joined into one as they come: each statement runs once, with one
