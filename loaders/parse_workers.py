@@ -37,6 +37,7 @@ import orjson
 from graph.embedded import die_with_parent
 from graph.model import Record
 from loaders.base import ConnectorSpec, LoadOptions, ParseItem, Reject, Source
+from loaders.collection import tune_worker
 from loaders.writer import PreparedBatch, prepare_records, record_key
 
 __all__ = ["Chunk", "ParsePool", "Piece", "chunks", "parse_source", "source_size", "use_workers"]
@@ -205,6 +206,7 @@ def _start_worker(job: _Job, results: Any, parent: int) -> None:
     die_with_parent(signal.SIGKILL)
     if os.getppid() != parent:
         os._exit(1)
+    tune_worker()
     _job, _results = job, results
     # A worker leaves only when the load is over (everything read) or abandoned (nothing
     # more to read): never wait at exit for the queue to be emptied.

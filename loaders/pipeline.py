@@ -30,6 +30,7 @@ from graph.errors import ScrmError
 from graph.model import Record
 from graph.store import GraphStore
 from loaders.base import ConnectorSpec, LoadOptions, Reject, Source
+from loaders.collection import bulk_collection
 from loaders.engaged import EngagementWeights
 from loaders.parse_workers import Chunk, ParsePool, chunks, source_size, use_workers
 from loaders.rejects import RejectList, RejectSink
@@ -185,47 +186,50 @@ async def load(
     """
     if batch_size < 1:
         raise LoadError(f"batch size must be at least 1, got {batch_size}")
-    started = time.perf_counter()
-    options = options or LoadOptions()
-    sink: RejectSink = rejects if rejects is not None else RejectList()
-    sources = expand_sources(connector, paths_or_sources)
-    stages = list(default_stages() if stages is None else stages)
-    for stage in stages:
-        await stage.prepare(store, options)
-    writer = GraphWriter(store, weights=weights, defer_engaged=True)
-    run = _Run(store, sources, sink, stages, writer, batch_size)
-    pool: ParsePool | None = None
-    produce: Producer
-    if count := use_workers(sources, workers):
-        pool = ParsePool(count, connector, options, batch_size, stages)
-        produce = functools.partial(_Run.produce_in_workers, pool=pool)
-    else:
-        produce = functools.partial(
-            _Run.produce_here, chunks=chunks(connector, sources, options, batch_size)
-        )
-    finished = False
-    try:
-        await run.go(produce, progress)
-        finished = True
-    except Exception:
-        # What was written stays written; bring its ENGAGED current if the store still can.
-        with contextlib.suppress(Exception):
-            await run.writer.flush()
-        raise
-    finally:
-        if pool is not None:
-            pool.close(wait=finished)
-    summary = run.summary
-    summary.rejected = sink.count - run.rejected_before
-    if records_written is not None:
-        records_written.set()
-    async with engaged_lock or contextlib.nullcontext():
-        with _timed(summary.timings, "engaged"):
-            engaged = await run.writer.flush()
-    if engaged:
-        summary.written["ENGAGED"] += engaged
-    summary.seconds = time.perf_counter() - started
-    return summary
+    # Full collections would walk the batches in flight again and again (see
+    # loaders.collection).
+    with bulk_collection():
+        started = time.perf_counter()
+        options = options or LoadOptions()
+        sink: RejectSink = rejects if rejects is not None else RejectList()
+        sources = expand_sources(connector, paths_or_sources)
+        stages = list(default_stages() if stages is None else stages)
+        for stage in stages:
+            await stage.prepare(store, options)
+        writer = GraphWriter(store, weights=weights, defer_engaged=True)
+        run = _Run(store, sources, sink, stages, writer, batch_size)
+        pool: ParsePool | None = None
+        produce: Producer
+        if count := use_workers(sources, workers):
+            pool = ParsePool(count, connector, options, batch_size, stages)
+            produce = functools.partial(_Run.produce_in_workers, pool=pool)
+        else:
+            produce = functools.partial(
+                _Run.produce_here, chunks=chunks(connector, sources, options, batch_size)
+            )
+        finished = False
+        try:
+            await run.go(produce, progress)
+            finished = True
+        except Exception:
+            # What was written stays written; bring its ENGAGED current if the store still can.
+            with contextlib.suppress(Exception):
+                await run.writer.flush()
+            raise
+        finally:
+            if pool is not None:
+                pool.close(wait=finished)
+        summary = run.summary
+        summary.rejected = sink.count - run.rejected_before
+        if records_written is not None:
+            records_written.set()
+        async with engaged_lock or contextlib.nullcontext():
+            with _timed(summary.timings, "engaged"):
+                engaged = await run.writer.flush()
+        if engaged:
+            summary.written["ENGAGED"] += engaged
+        summary.seconds = time.perf_counter() - started
+        return summary
 
 
 class _Run:
