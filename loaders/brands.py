@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from graph.cypher import Statement
@@ -111,12 +111,31 @@ class _Compiled:
 
 
 class BrandMatcher:
-    """Which brands a post is about, from its text, hashtags and mentioned accounts."""
+    """Which brands a post is about, from its text, hashtags and mentioned accounts.
 
-    def __init__(self, brands: Iterable[Brand]) -> None:
+    Texts repeat verbatim (retweets, copied posts), so what a text matches is
+    remembered: up to ``memo_entries`` texts and ``memo_chars`` characters of them, past
+    which the memo starts afresh; a text longer than ``memo_text`` is matched every time.
+    """
+
+    def __init__(
+        self,
+        brands: Iterable[Brand],
+        *,
+        memo_entries: int = 50_000,
+        memo_chars: int = 4_000_000,
+        memo_text: int = 2_000,
+    ) -> None:
         self.brands = {b.id: b for b in brands}
         self._compiled = [_compile(b) for b in self.brands.values()]
         self.handles = frozenset(h for c in self._compiled for h in c.handles)
+        self.hashtags = frozenset(t for c in self._compiled for t in c.hashtags)
+        self._by_handle = _brands_by(self._compiled, lambda c: c.handles)
+        self._by_hashtag = _brands_by(self._compiled, lambda c: c.hashtags)
+        self.memo_entries, self.memo_chars = memo_entries, memo_chars
+        self._longest = min(memo_text, memo_chars) if memo_entries > 0 else -1
+        self._texts: dict[str, tuple[str, ...]] = {}
+        self._chars = 0
 
     def __bool__(self) -> bool:
         return bool(self._compiled)
@@ -129,19 +148,53 @@ class BrandMatcher:
         mentioned_handles: Iterable[str] = (),
     ) -> list[str]:
         """The ids of the brands the post is about, sorted."""
-        folded = normalise_text(text) if text else ""
-        tags = {normalise_text(t).lstrip("#") for t in hashtags}
-        handles = {normalise_text(h).lstrip("@") for h in mentioned_handles}
-        found = []
+        found = self.text_brands(text) if text else ()
+        more: set[str] = set()
+        if self._by_hashtag:
+            for tag in hashtags:
+                more.update(self._by_hashtag.get(normalise_text(tag).lstrip("#"), ()))
+        if self._by_handle:
+            for handle in mentioned_handles:
+                more.update(self._by_handle.get(normalise_text(handle).lstrip("@"), ()))
+        return sorted(more.union(found)) if more else list(found)
+
+    def text_brands(self, text: str) -> tuple[str, ...]:
+        """The ids of the brands whose keyword, ``@handle`` or ``#hashtag`` aliases are in
+        ``text``, sorted (remembered, see above)."""
+        found = self._texts.get(text)
+        if found is not None:
+            return found
+        folded = normalise_text(text)
+        ids = []
         for c in self._compiled:
-            if (
-                (c.text is not None and c.text.search(folded))
-                or any(s in folded for s in c.substrings)
-                or (c.hashtags & tags)
-                or (c.handles & handles)
+            if (c.text is not None and c.text.search(folded)) or any(
+                s in folded for s in c.substrings
             ):
-                found.append(c.brand)
-        return sorted(found)
+                ids.append(c.brand)
+        found = tuple(sorted(ids))
+        size = len(text)
+        if size <= self._longest:
+            if len(self._texts) >= self.memo_entries or self._chars + size > self.memo_chars:
+                self._texts.clear()
+                self._chars = 0
+            self._texts[text] = found
+            self._chars += size
+        return found
+
+    def memo_size(self) -> int:
+        """How many texts the memo holds."""
+        return len(self._texts)
+
+
+def _brands_by(
+    compiled: Sequence[_Compiled], keys: Callable[[_Compiled], frozenset[str]]
+) -> dict[str, tuple[str, ...]]:
+    """Key (a hashtag or handle) -> the brands that have it."""
+    brands: dict[str, list[str]] = {}
+    for c in compiled:
+        for key in keys(c):
+            brands.setdefault(key, []).append(c.brand)
+    return {key: tuple(ids) for key, ids in brands.items()}
 
 
 def _compile(brand: Brand) -> _Compiled:

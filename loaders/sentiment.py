@@ -20,7 +20,8 @@ Each pattern runs only on text that can match it; the plain path, every pattern
 on every text and the package itself for English, is kept as
 :class:`loaders.sentiment_reference.ReferenceSentiment`, and the tests hold the two
 to the same scores.  :meth:`DefaultSentiment.score_many` scores a batch, each
-repeated text once.
+repeated text once; :class:`MemoSentiment` remembers any model's scores across
+batches (retweets and copied posts repeat texts verbatim on every platform).
 
 ``SCRM_SENTIMENT`` picks the model: ``default`` (or unset), ``none`` (no scores),
 or ``package.module:Class`` for any class with that ``score`` method (built with
@@ -45,6 +46,7 @@ __all__ = [
     "ChineseLexiconSentiment",
     "DefaultSentiment",
     "EmojiTaker",
+    "MemoSentiment",
     "NoSentiment",
     "SentimentModel",
     "load_sentiment_model",
@@ -79,7 +81,12 @@ _NON_CHINESE_LANGS = ("ja", "ko")
 
 @runtime_checkable
 class SentimentModel(Protocol):
-    """Scores text in [-1, 1] (negative to positive); None when it has no opinion."""
+    """Scores text in [-1, 1] (negative to positive); None when it has no opinion.
+
+    A score must be a pure function of ``(text, lang)``: the same arguments give the
+    same score however often and in whatever order they come.  The load relies on it
+    and scores each text once (:class:`MemoSentiment`).
+    """
 
     def score(self, text: str, lang: str | None) -> float | None: ...
 
@@ -99,6 +106,57 @@ class NoSentiment:
 
     def score(self, text: str, lang: str | None) -> float | None:
         return None
+
+
+_MISSING = object()
+
+
+class MemoSentiment:
+    """Any :class:`SentimentModel` with its scores remembered by ``(text, lang)``.
+
+    Scores are pure functions of their arguments (the interface's contract), so a
+    remembered score is the score.  Memory stays bounded: past ``max_entries`` texts or
+    ``max_chars`` characters of them the memo starts afresh, and a text longer than
+    ``max_text`` characters (rarely repeated, costly to keep) is scored every time.
+    ``hits`` and ``misses`` count how often the memo answered.
+    """
+
+    def __init__(
+        self,
+        model: SentimentModel,
+        *,
+        max_entries: int = 50_000,
+        max_chars: int = 4_000_000,
+        max_text: int = 2_000,
+    ) -> None:
+        self.model = model
+        self.max_entries, self.max_chars = max_entries, max_chars
+        # The longest text kept (-1: none), so the memo never holds more than its bounds.
+        self._longest = min(max_text, max_chars) if max_entries > 0 else -1
+        self.hits = self.misses = 0
+        self._scores: dict[tuple[str, str | None], float | None] = {}
+        self._chars = 0
+
+    def __len__(self) -> int:
+        return len(self._scores)
+
+    def score(self, text: str, lang: str | None) -> float | None:
+        """``model.score(text, lang)``, from the memo when it was asked before."""
+        key = (text, lang)
+        found = self._scores.get(key, _MISSING)
+        if found is not _MISSING:
+            self.hits += 1
+            return found  # type: ignore[return-value]
+        self.misses += 1
+        value = self.model.score(text, lang)
+        size = len(text)
+        if size <= self._longest:
+            if len(self._scores) >= self.max_entries or self._chars + size > self.max_chars:
+                self._scores.clear()
+                self._chars = 0
+            self._scores[key] = value
+            self._chars += size
+        return value
 
 
 class ChineseLexiconSentiment:
