@@ -29,6 +29,7 @@ from graph.model import Brand
 from graph.store import GraphStore
 from graph.version import BUMP_VERSION
 from loaders.scripts import is_cjk
+from loaders.sentiment import TextMemo
 
 __all__ = [
     "BrandError",
@@ -114,8 +115,8 @@ class BrandMatcher:
     """Which brands a post is about, from its text, hashtags and mentioned accounts.
 
     Texts repeat verbatim (retweets, copied posts), so what a text matches is
-    remembered: up to ``memo_entries`` texts and ``memo_chars`` characters of them, past
-    which the memo starts afresh; a text longer than ``memo_text`` is matched every time.
+    remembered in :attr:`memo` (a :class:`loaders.sentiment.TextMemo` with the
+    ``memo_*`` bounds).
     """
 
     def __init__(
@@ -132,10 +133,9 @@ class BrandMatcher:
         self.hashtags = frozenset(t for c in self._compiled for t in c.hashtags)
         self._by_handle = _brands_by(self._compiled, lambda c: c.handles)
         self._by_hashtag = _brands_by(self._compiled, lambda c: c.hashtags)
-        self.memo_entries, self.memo_chars = memo_entries, memo_chars
-        self._longest = min(memo_text, memo_chars) if memo_entries > 0 else -1
-        self._texts: dict[str, tuple[str, ...]] = {}
-        self._chars = 0
+        self.memo: TextMemo[str, tuple[str, ...]] = TextMemo(
+            max_entries=memo_entries, max_chars=memo_chars, max_text=memo_text
+        )
 
     def __bool__(self) -> bool:
         return bool(self._compiled)
@@ -161,7 +161,7 @@ class BrandMatcher:
     def text_brands(self, text: str) -> tuple[str, ...]:
         """The ids of the brands whose keyword, ``@handle`` or ``#hashtag`` aliases are in
         ``text``, sorted (remembered, see above)."""
-        found = self._texts.get(text)
+        found = self.memo.values.get(text)
         if found is not None:
             return found
         folded = normalise_text(text)
@@ -172,18 +172,8 @@ class BrandMatcher:
             ):
                 ids.append(c.brand)
         found = tuple(sorted(ids))
-        size = len(text)
-        if size <= self._longest:
-            if len(self._texts) >= self.memo_entries or self._chars + size > self.memo_chars:
-                self._texts.clear()
-                self._chars = 0
-            self._texts[text] = found
-            self._chars += size
+        self.memo.keep(text, len(text), found)
         return found
-
-    def memo_size(self) -> int:
-        """How many texts the memo holds."""
-        return len(self._texts)
 
 
 def _brands_by(

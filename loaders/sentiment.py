@@ -34,8 +34,8 @@ import importlib
 import math
 import os
 import re
-from collections.abc import Mapping, Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from graph.errors import ConfigError
 from loaders.scripts import CJK, KANA_OR_HANGUL
@@ -49,6 +49,7 @@ __all__ = [
     "MemoSentiment",
     "NoSentiment",
     "SentimentModel",
+    "TextMemo",
     "load_sentiment_model",
     "squash",
 ]
@@ -108,17 +109,49 @@ class NoSentiment:
         return None
 
 
-_MISSING = object()
+_K = TypeVar("_K", bound=Hashable)
+_V = TypeVar("_V")
+_MISSING: Any = object()
+
+
+class TextMemo(Generic[_K, _V]):
+    """What was computed from a text, remembered within bounds (sentiment scores here,
+    brand matches in :mod:`loaders.brands`): texts repeat verbatim across batches.
+
+    Past ``max_entries`` texts or ``max_chars`` characters of them the memo starts
+    afresh; a text longer than ``max_text`` (rarely repeated, costly to keep) is not
+    kept.  Look up in :attr:`values`.
+    """
+
+    def __init__(
+        self, *, max_entries: int = 50_000, max_chars: int = 4_000_000, max_text: int = 2_000
+    ) -> None:
+        self.max_entries, self.max_chars = max_entries, max_chars
+        # The longest text kept (-1: none), so the memo never holds more than its bounds.
+        self._longest = min(max_text, max_chars) if max_entries > 0 else -1
+        self.values: dict[_K, _V] = {}
+        self.chars = 0
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def keep(self, key: _K, size: int, value: _V) -> None:
+        """Remember ``value`` for ``key``, whose text is ``size`` characters long."""
+        if size > self._longest:
+            return
+        if len(self.values) >= self.max_entries or self.chars + size > self.max_chars:
+            self.values.clear()
+            self.chars = 0
+        self.values[key] = value
+        self.chars += size
 
 
 class MemoSentiment:
     """Any :class:`SentimentModel` with its scores remembered by ``(text, lang)``.
 
     Scores are pure functions of their arguments (the interface's contract), so a
-    remembered score is the score.  Memory stays bounded: past ``max_entries`` texts or
-    ``max_chars`` characters of them the memo starts afresh, and a text longer than
-    ``max_text`` characters (rarely repeated, costly to keep) is scored every time.
-    ``hits`` and ``misses`` count how often the memo answered.
+    remembered score is the score.  The memo is a :class:`TextMemo` with these bounds;
+    ``hits`` and ``misses`` count how often it answered.
     """
 
     def __init__(
@@ -130,32 +163,24 @@ class MemoSentiment:
         max_text: int = 2_000,
     ) -> None:
         self.model = model
-        self.max_entries, self.max_chars = max_entries, max_chars
-        # The longest text kept (-1: none), so the memo never holds more than its bounds.
-        self._longest = min(max_text, max_chars) if max_entries > 0 else -1
+        self.memo: TextMemo[tuple[str, str | None], float | None] = TextMemo(
+            max_entries=max_entries, max_chars=max_chars, max_text=max_text
+        )
         self.hits = self.misses = 0
-        self._scores: dict[tuple[str, str | None], float | None] = {}
-        self._chars = 0
 
     def __len__(self) -> int:
-        return len(self._scores)
+        return len(self.memo)
 
     def score(self, text: str, lang: str | None) -> float | None:
         """``model.score(text, lang)``, from the memo when it was asked before."""
         key = (text, lang)
-        found = self._scores.get(key, _MISSING)
+        found = self.memo.values.get(key, _MISSING)
         if found is not _MISSING:
             self.hits += 1
-            return found  # type: ignore[return-value]
+            return found
         self.misses += 1
         value = self.model.score(text, lang)
-        size = len(text)
-        if size <= self._longest:
-            if len(self._scores) >= self.max_entries or self._chars + size > self.max_chars:
-                self._scores.clear()
-                self._chars = 0
-            self._scores[key] = value
-            self._chars += size
+        self.memo.keep(key, len(text), value)
         return value
 
 

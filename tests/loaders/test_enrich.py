@@ -78,8 +78,8 @@ def test_a_warm_enricher_gives_what_one_without_memo_gives_on_real_samples() -> 
         assert isinstance(warm.scores, MemoSentiment) and isinstance(cold.scores, MemoSentiment)
         # Reposts and retweets repeat their text: each is scored once.
         assert warm.scores.hits == len(asked) - len(set(asked)) > 100
-        assert warm.matcher.memo_size() > 0
-        assert cold.scores.hits == 0 and len(cold.scores) == 0 and cold.matcher.memo_size() == 0
+        assert len(warm.matcher.memo) > 0
+        assert cold.scores.hits == 0 and len(cold.scores) == 0 and len(cold.matcher.memo) == 0
         assert warm.scores.misses + warm.scores.hits == cold.scores.misses
 
 
@@ -183,8 +183,8 @@ def test_the_sentiment_memo_stays_within_its_bounds() -> None:
     texts = [f"good day number {i}" if i % 2 else f"bad {i}" for i in range(12)]
     for text in texts * 2:
         assert memo.score(text, "en") == model.score(text, "en")
-        assert len(memo) <= 3 and memo._chars <= 40
-        assert all(len(t) <= 15 for t, _ in memo._scores)  # longer texts are not kept
+        assert len(memo) <= 3 and memo.memo.chars <= 40
+        assert all(len(t) <= 15 for t, _ in memo.memo.values)  # longer texts are not kept
     memo.score("bad 10", "en")
     assert memo.hits >= 1
     assert memo.hits + memo.misses == len(texts) * 2 + 1
@@ -200,7 +200,7 @@ def test_the_brand_memo_stays_within_its_bounds() -> None:
     texts = ["上微博", "Twitter API!", "nothing", "#微博# 好", "a" * 13 + " 微博", "twitter api"]
     for text in texts * 2:
         assert matcher.match(text) == plain.match(text)
-        assert matcher.memo_size() <= 2 and matcher._chars <= 30
-        assert all(len(t) <= 12 for t in matcher._texts)
-    assert plain.memo_size() == 0
+        assert len(matcher.memo) <= 2 and matcher.memo.chars <= 30
+        assert all(len(t) <= 12 for t in matcher.memo.values)
+    assert len(plain.memo) == 0
     assert matcher.match("twitter api") == ["xbrand"]
