@@ -61,9 +61,11 @@ ENGAGED_SOURCES = Statement(
 """Every interaction going out of ``$accounts``: (u, v, type, at, weight) rows, u and v
 node ids."""
 
+# Expanding the ENGAGED themselves costs FalkorDB a third of a WHERE (u)-[:ENGAGED]->()
+# pattern test.
 _ENGAGING = (
-    "UNWIND $accounts AS uid MATCH (u:Account {{id: uid}}) WHERE (u)-[:ENGAGED]->() "
-    "RETURN {id}(u) AS u"
+    "UNWIND $accounts AS uid MATCH (u:Account {{id: uid}})-[:ENGAGED]->() "
+    "RETURN DISTINCT {id}(u) AS u"
 )
 ENGAGING = Statement(
     "engaged.engaging",
