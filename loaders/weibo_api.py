@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from itertools import islice
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, ValidatorFunctionWrapHandler, WrapValidator
 
 from graph.model import Account, Engagement, Hashtag, Mention, Post, PostLink, Record, Tagged
 from loaders.base import ParseItem, Reject, Source
@@ -59,10 +60,53 @@ class WeiboUser(_WithId):
     lang: ShortText | None = None
 
 
+# An embedded user is read once per process, not once per occurrence: an author comes
+# back on each of their statuses and comments, in every page (about 20 times each in a
+# demo set), and validating the user object was a sizeable share of the parse.  The key
+# is what validation reads (the fields, and ``id`` for a missing ``idstr``) with each
+# value's type, so that 1, 1.0 and true, equal in Python, stay apart.  A missing key
+# and null read alike: every field defaults to None, and ``idstr`` falls back to ``id``
+# for both.  Only users that validate are kept, so errors are reported as before.
+_USER_KEY_FIELDS = ("idstr", "id", *(name for name in WeiboUser.model_fields if name != "idstr"))
+_KNOWN_USERS: dict[tuple[Any, ...], WeiboUser] = {}
+# About 4 kB a user with its Account (below): some 30 MB per parsing process.
+_CACHE_SIZE = 8192
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _remember(cache: dict[K, V], key: K, value: V) -> None:
+    """Store ``value``; a full cache first forgets its oldest quarter (dicts keep
+    insertion order), which keeps the frequent users of a long load."""
+    if len(cache) >= _CACHE_SIZE:
+        for old in list(islice(cache, _CACHE_SIZE // 4)):
+            del cache[old]
+    cache[key] = value
+
+
+def _known_user(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    if not isinstance(value, dict):
+        return handler(value)
+    values = tuple(map(value.get, _USER_KEY_FIELDS))
+    key = values + tuple(map(type, values))
+    try:
+        user = _KNOWN_USERS.get(key)
+    except TypeError:  # an array or object where a scalar belongs: validation says so
+        return handler(value)
+    if user is None:
+        user = handler(value)
+        _remember(_KNOWN_USERS, key, user)
+    return user
+
+
+EmbeddedUser = Annotated[WeiboUser | None, WrapValidator(_known_user)]
+
+
 class WeiboStatus(_WithId):
     text: Text
     created_at: ClassicTime | None = None
-    user: WeiboUser | None = None  # absent in a user's embedded latest status
+    user: EmbeddedUser = None  # absent in a user's embedded latest status
     retweeted_status: WeiboStatus | None = None
     reposts_count: Count | None = None
     comments_count: Count | None = None
@@ -72,60 +116,81 @@ class WeiboStatus(_WithId):
 class WeiboComment(_WithId):
     text: Text
     created_at: ClassicTime | None = None
-    user: WeiboUser | None = None
+    user: EmbeddedUser = None
     status: WeiboStatus | None = None
     reply_comment: WeiboComment | None = None
 
 
 def hashtags_in(text: str) -> list[str]:
     """The normalised topics (#话题#) of a text, in order, without repeats."""
+    if "#" not in text:  # most texts: no need to build the pipeline below
+        return []
     tags = (normalise_hashtag(match) for match in _TOPIC.findall(text))
     return list(dict.fromkeys(tag for tag in tags if tag))
 
 
 def mentioned_names(text: str) -> list[str]:
+    if "@" not in text:
+        return []
     return list(dict.fromkeys(_MENTION.findall(text)))
 
 
+# The Account of a user object, built once: embedded users are shared (see
+# ``_known_user``), so one object stands for the same user again and again.  An entry
+# holds its user, so that no other object takes the user's id while the entry lives.
+_ACCOUNTS: dict[int, tuple[WeiboUser, Account]] = {}
+
+
 def user_record(user: WeiboUser) -> Account:
-    return classic_account("weibo", user.idstr, f"https://weibo.com/u/{user.idstr}", user)
+    known = _ACCOUNTS.get(id(user))
+    if known is not None and known[0] is user:
+        return known[1]
+    account = classic_account("weibo", user.idstr, f"https://weibo.com/u/{user.idstr}", user)
+    _remember(_ACCOUNTS, id(user), (user, account))
+    return account
+
+
+# The mapping below builds lists rather than nesting generators: a record came out
+# through up to four of them (a comment, its status, that status's repost, its text),
+# each resumed once per record.  ``_records`` stays a generator, so that a value the
+# graph model refuses still raises inside ``DocumentRecords.emit``.
 
 
 def text_records(
     post_id: str, text: str, handles: dict[str, str], skip: str | None = None
-) -> Iterator[Record]:
+) -> list[Record]:
     """Topics and mentions of a post's text; a mention is kept when the nickname is
     one of ``handles`` (nickname -> account id), since only ids key accounts, and is
     not ``skip``."""
+    records: list[Record] = []
     for tag in hashtags_in(text):
-        yield Hashtag(id=tag)
-        yield Tagged(post=post_id, hashtag=tag)
+        records += (Hashtag(id=tag), Tagged(post=post_id, hashtag=tag))
     for name in mentioned_names(text):
         if name != skip and (account := handles.get(name)):
-            yield Mention(post=post_id, account=account)
+            records.append(Mention(post=post_id, account=account))
+    return records
 
 
-def _authored(item: WeiboStatus | WeiboComment, **fields: Any) -> Iterator[Record]:
-    """The author's Account and the item's Post."""
+def _authored(item: WeiboStatus | WeiboComment, at: int | None, **fields: Any) -> list[Record]:
+    """The author's Account and the item's Post (created ``at``)."""
+    records: list[Record] = []
     if item.user is not None:
-        yield user_record(item.user)
+        records.append(user_record(item.user))
         fields["author"] = f"weibo:{item.user.idstr}"
-    yield Post(
-        id=f"weibo:{item.idstr}",
-        platform="weibo",
-        text=item.text,
-        created_at=ms_or_none(item.created_at),
-        **fields,
+    records.append(
+        Post(id=f"weibo:{item.idstr}", platform="weibo", text=item.text, created_at=at, **fields)
     )
+    return records
 
 
-def status_records(status: WeiboStatus, handles: dict[str, str]) -> Iterator[Record]:
+def status_records(status: WeiboStatus, handles: dict[str, str]) -> list[Record]:
     """The Post of a status, its author, and what it reposts."""
     post_id = f"weibo:{status.idstr}"
     author = f"weibo:{status.user.idstr}" if status.user else None
     at = ms_or_none(status.created_at)
-    yield from _authored(
+    records = _authored(
         status,
+        at,
         likes=status.attitudes_count,
         shares=status.reposts_count,
         replies=status.comments_count,
@@ -133,35 +198,37 @@ def status_records(status: WeiboStatus, handles: dict[str, str]) -> Iterator[Rec
     )
     if status.retweeted_status is not None:
         target = f"weibo:{status.retweeted_status.idstr}"
-        yield from status_records(status.retweeted_status, handles)
-        yield PostLink(type="SHARE_OF", source=post_id, target=target)
+        records += status_records(status.retweeted_status, handles)
+        records.append(PostLink(type="SHARE_OF", source=post_id, target=target))
         if author is not None:
-            yield Engagement(type="SHARED", account=author, post=target, at=at)
-    yield from text_records(post_id, status.text, handles)
+            records.append(Engagement(type="SHARED", account=author, post=target, at=at))
+    records += text_records(post_id, status.text, handles)
+    return records
 
 
-def comment_records(comment: WeiboComment, handles: dict[str, str]) -> Iterator[Record]:
+def comment_records(comment: WeiboComment, handles: dict[str, str]) -> list[Record]:
     """The Post of a comment, its author, and the status or comment it replies to."""
     post_id = f"weibo:{comment.idstr}"
     author = f"weibo:{comment.user.idstr}" if comment.user else None
     at = ms_or_none(comment.created_at)
-    yield from _authored(comment)
+    records = _authored(comment, at)
     if comment.status is not None:
-        yield from status_records(comment.status, handles)
+        records += status_records(comment.status, handles)
     if comment.reply_comment is not None:
-        yield from comment_records(comment.reply_comment, handles)
+        records += comment_records(comment.reply_comment, handles)
         target: str | None = f"weibo:{comment.reply_comment.idstr}"
     else:
         target = f"weibo:{comment.status.idstr}" if comment.status else None
     if target is not None:
-        yield PostLink(type="REPLY_TO", source=post_id, target=target)
+        records.append(PostLink(type="REPLY_TO", source=post_id, target=target))
         if author is not None:
-            yield Engagement(type="REPLIED", account=author, post=target, at=at)
+            records.append(Engagement(type="REPLIED", account=author, post=target, at=at))
     # "回复@name:" opens a reply to a comment: the REPLIED edge already names that person.
     replied = comment.reply_comment.user if comment.reply_comment else None
     prefix = replied.screen_name if replied and replied.screen_name else None
     skip = prefix if prefix and comment.text.startswith(f"回复@{prefix}") else None
-    yield from text_records(post_id, comment.text, handles, skip)
+    records += text_records(post_id, comment.text, handles, skip)
+    return records
 
 
 _MODELS: dict[str, type[NativeModel]] = {
@@ -210,16 +277,21 @@ def _records(item: Any, handles: dict[str, str]) -> Iterator[Record]:
         yield user_record(item)
 
 
-def _users(item: Any) -> Iterator[WeiboUser]:
+def _users(item: WeiboStatus | WeiboComment | WeiboUser | None) -> Iterator[WeiboUser]:
+    # Each model's own nested fields: asking a model for a field it lacks goes through
+    # pydantic's __getattr__, which is slow.
+    if item is None:
+        return
     if isinstance(item, WeiboUser):
         yield item
         return
-    if item is None:
-        return
     if item.user is not None:
         yield item.user
-    for nested in ("retweeted_status", "status", "reply_comment"):
-        yield from _users(getattr(item, nested, None))
+    if isinstance(item, WeiboStatus):
+        yield from _users(item.retweeted_status)
+    else:
+        yield from _users(item.status)
+        yield from _users(item.reply_comment)
 
 
 def _kind(raw: Any) -> Kind | None:

@@ -102,6 +102,33 @@ def test_resources_without_records() -> None:
     assert status.rejects == [] and status.ids("post") == {"weibo:11488058246"}
 
 
+def test_a_user_seen_before_is_judged_on_its_own(tmp_path: Path) -> None:
+    # Embedded users are validated once per process and reused: a user object equal in
+    # Python but not in JSON (true is not 1) or with a bad field is still rejected.
+    user = {"id": 1, "screen_name": "one", "followers_count": 3, "verified": True}
+    changes: list[dict[str, Any]] = [{}, {"id": True}, {"followers_count": "many"}, {}]
+    statuses = [
+        {"id": 10 + n, "text": "hi", "user": {**user, **change}} for n, change in enumerate(changes)
+    ]
+    write_json(tmp_path / "first.json", {"statuses": statuses[:1]})
+    write_json(tmp_path / "again.json", {"statuses": statuses[1:]})
+    first, again = run(parse, tmp_path / "first.json"), run(parse, tmp_path / "again.json")
+    assert first.rejects == []
+    assert [(r.location, r.reason.split(",")[0]) for r in again.rejects] == [
+        ("document $.statuses[0]", "user.idstr: Input should be a valid string"),
+        ("document $.statuses[1]", "user.followers_count: Input should be a valid integer"),
+    ]
+    assert first.of("account") == again.of("account")
+    (account,) = again.of("account")
+    assert (account.id, account.handle, account.followers, account.verified) == (
+        "weibo:1",
+        "one",
+        3,
+        True,
+    )
+    assert again.ids("post") == {"weibo:13"}
+
+
 def _beijing_ms(date: str) -> int:
     day, clock = date.split(" ")
     y, m, d = map(int, day.split("-"))
