@@ -257,6 +257,8 @@ _FIELDS: dict[type[Any], tuple[Callable[[dict[str, Any]], Any], tuple[str, ...]]
 
 
 def _hashable(value: Any) -> Any:
+    if not value and isinstance(value, dict | list):
+        return ()  # most Accounts have no properties: no generator, no sort
     if isinstance(value, dict):
         return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
     if isinstance(value, list):
