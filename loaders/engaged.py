@@ -178,7 +178,7 @@ def aggregate(
 
 
 T = TypeVar("T")
-_WRITE_ROWS = 10_000  # pairs per write statement
+WRITE_PAIRS = 10_000  # ENGAGED pairs per write statement, by default
 
 
 def _pages(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -197,14 +197,16 @@ async def _read_page(
     return found, {row["u"] for row in engaging}
 
 
-def _write_rows(sources: Iterable[tuple[Any, dict[Any, Tally]]]) -> Iterator[list[Any]]:
-    """``[u, [tally, ...]]`` rows in batches of about ``_WRITE_ROWS`` pairs."""
+def _write_rows(
+    sources: Iterable[tuple[Any, dict[Any, Tally]]], per_write: int
+) -> Iterator[list[Any]]:
+    """``[u, [tally, ...]]`` rows in batches of about ``per_write`` pairs."""
     batch: list[Any] = []
     pairs = 0
     for u, targets in sources:
         batch.append([u, list(targets.values())])
         pairs += len(targets)
-        if pairs >= _WRITE_ROWS:
+        if pairs >= per_write:
             yield batch
             batch, pairs = [], 0
     if batch:
@@ -212,7 +214,10 @@ def _write_rows(sources: Iterable[tuple[Any, dict[Any, Tally]]]) -> Iterator[lis
 
 
 async def _write_pairs(
-    store: GraphStore, tallies: dict[Any, dict[Any, Tally]], engaging: set[Any]
+    store: GraphStore,
+    tallies: dict[Any, dict[Any, Tally]],
+    engaging: set[Any],
+    per_write: int,
 ) -> None:
     """CREATE the ENGAGED of accounts that have none yet, MERGE the others'.  (Which of
     an engaging account's pairs exist is not read: a row back per existing pair costs
@@ -220,7 +225,7 @@ async def _write_pairs(
     fresh = ((u, t) for u, t in tallies.items() if u not in engaging)
     known = ((u, t) for u, t in tallies.items() if u in engaging)
     for statement, sources in ((CREATE_ENGAGED, fresh), (WRITE_ENGAGED, known)):
-        for rows in _write_rows(sources):
+        for rows in _write_rows(sources, per_write):
             await store.write(statement, {"rows": rows})
 
 
@@ -230,8 +235,11 @@ async def recompute_accounts(
     *,
     weights: EngagementWeights,
     page: int = 2000,
+    write_pairs: int = WRITE_PAIRS,
 ) -> int:
-    """Recompute every ENGAGED going out of ``accounts``; return the pairs written.
+    """Recompute every ENGAGED going out of ``accounts``, reading them ``page`` accounts
+    at a time and writing about ``write_pairs`` pairs a statement; return the pairs
+    written.
 
     The engine reads the next page of interactions while this process sums the current
     one and writes its pairs (the reads touch no ENGAGED of another page, so the order
@@ -247,7 +255,7 @@ async def recompute_accounts(
             if index + 1 < len(pages):
                 reading = asyncio.ensure_future(_read_page(store, pages[index + 1]))
             tallies = aggregate(found, weights)
-            await _write_pairs(store, tallies, engaging)
+            await _write_pairs(store, tallies, engaging, write_pairs)
             written += sum(len(targets) for targets in tallies.values())
     finally:
         if not reading.done():
@@ -257,7 +265,13 @@ async def recompute_accounts(
     return written
 
 
-async def recompute_all(store: GraphStore, *, weights: EngagementWeights, page: int = 2000) -> int:
+async def recompute_all(
+    store: GraphStore,
+    *,
+    weights: EngagementWeights,
+    page: int = 2000,
+    write_pairs: int = WRITE_PAIRS,
+) -> int:
     """Recompute every ENGAGED in the graph (after a change of weights, say); return the
     pairs written.  Lists the accounts in pages of ``page`` ids, then recomputes them
     as :func:`recompute_accounts` does, in pages of the same size."""
@@ -269,4 +283,4 @@ async def recompute_all(store: GraphStore, *, weights: EngagementWeights, page: 
             break
         ids.extend(str(row["id"]) for row in rows)
         after = ids[-1]
-    return await recompute_accounts(store, ids, weights=weights, page=page)
+    return await recompute_accounts(store, ids, weights=weights, page=page, write_pairs=write_pairs)

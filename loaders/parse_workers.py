@@ -78,16 +78,18 @@ def chunks(
     *,
     first: int = 0,
     bytes_before: int = 0,
+    remember: int = REPEATS_REMEMBERED,
 ) -> Iterator[Chunk]:
     """Parse every source into chunks of ``batch_size`` records (the last may be smaller);
     a chunk spans sources, so many small files still make full batches.  ``first`` and
-    ``bytes_before`` say where ``sources`` start in the whole load (for progress)."""
+    ``bytes_before`` say where ``sources`` start in the whole load (for progress);
+    ``remember`` bounds the repeats memory of a source (see :class:`_Repeats`)."""
     chunk = Chunk([], [], 0, first, bytes_before)
     size = 0
     for index, source in enumerate(sources, start=first):
         segment: list[Record] = []
         chunk.segments.append((source.name, segment))
-        repeats = _Repeats()
+        repeats = _Repeats(remember)
         for item in parse_source(connector, source, options):
             chunk.read += 1
             if isinstance(item, Reject):
@@ -118,10 +120,11 @@ class _Repeats:
     The memory lasts one source, so a load does the same whatever the worker count.
     """
 
-    __slots__ = ("_last",)
+    __slots__ = ("_last", "_remember")
 
-    def __init__(self) -> None:
+    def __init__(self, remember: int = REPEATS_REMEMBERED) -> None:
         self._last: dict[Hashable, int] = {}
+        self._remember = remember
 
     def seen(self, record: Record) -> bool:
         """Whether ``record`` repeats the last record with its key (else remember it)."""
@@ -133,7 +136,7 @@ class _Repeats:
         signature = hash((orjson.dumps(record.__dict__), frozenset(record.model_fields_set)))
         if self._last.get(key) == signature:
             return True
-        if len(self._last) >= REPEATS_REMEMBERED:
+        if len(self._last) >= self._remember:
             self._last.clear()  # a huge file: start again rather than grow without bound
         self._last[key] = signature
         return False

@@ -6,12 +6,9 @@ import asyncio
 import random
 from typing import Any, Literal
 
-import pytest
-
 from graph.cypher import Statement
 from graph.model import Account, Engagement, Mention, Post, Record
 from graph.store import GraphStore
-from loaders import engaged as engaged_module
 from loaders.engaged import EngagementWeights, recompute_accounts, recompute_all
 from loaders.writer import GraphWriter
 from tests.loaders.snapshot import engaged, snapshot
@@ -127,20 +124,14 @@ async def engaged_count(store: GraphStore) -> int:
     return int((await store.read(ENGAGED_COUNT))[0]["n"])
 
 
-@pytest.fixture
-def small_writes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Write statements of a few pairs each, so one recompute takes several."""
-    monkeypatch.setattr(engaged_module, "_WRITE_ROWS", 7)
-
-
-async def test_engaged_matches_the_relationships_underneath(
-    store: GraphStore, small_writes: None
-) -> None:
+async def test_engaged_matches_the_relationships_underneath(store: GraphStore) -> None:
     records = network()
     # Two loads: the second recomputes accounts that have ENGAGED already and some that
-    # have none yet.
+    # have none yet, in write statements of a few pairs each.
     await GraphWriter(store).write(records[: len(records) // 2])
-    await GraphWriter(store).write(records[len(records) // 2 :])
+    await GraphWriter(store, defer_engaged=True).write(records[len(records) // 2 :])
+    accounts = [r.id for r in records if isinstance(r, Account)]
+    await recompute_accounts(store, accounts, weights=EngagementWeights(), write_pairs=7)
     want = await expected(store, EngagementWeights())
     found = await interactions(store)
     assert {kind for _, _, kind, _, _ in found} == {*TYPES, "MENTIONS"}
@@ -155,12 +146,12 @@ async def test_engaged_matches_the_relationships_underneath(
 
     # New weights: every pair's weight changes, in small pages.
     other = EngagementWeights(reply=0.5, quote=1.25, share=0, mention=8, like=0.75)
-    assert await recompute_all(store, weights=other, page=3) == len(want)
+    assert await recompute_all(store, weights=other, page=3, write_pairs=7) == len(want)
     assert await engaged(store) == await expected(store, other)
 
     # Once more, unchanged: nothing moves, nothing doubles.
     before = await snapshot(store)
-    assert await recompute_all(store, weights=other, page=5) == len(want)
+    assert await recompute_all(store, weights=other, page=5, write_pairs=7) == len(want)
     assert await snapshot(store) == before
     assert await engaged_count(store) == len(want)
 
@@ -173,17 +164,15 @@ async def test_engaged_recomputed_from_scratch_equals_the_loaded(store: GraphSto
     assert await engaged(store) == await expected(store, EngagementWeights())
 
 
-async def test_concurrent_recomputes_create_each_pair_once(
-    store: GraphStore, small_writes: None
-) -> None:
+async def test_concurrent_recomputes_create_each_pair_once(store: GraphStore) -> None:
     """Both recomputes find no ENGAGED and both create: each pair still ends up single."""
     writer = GraphWriter(store, defer_engaged=True)
     await writer.write(network(seed=3))
     accounts = [f"t:{n}" for n in range(12)]
     weights = EngagementWeights()
     await asyncio.gather(
-        recompute_accounts(store, accounts, weights=weights, page=4),
-        recompute_accounts(store, list(reversed(accounts)), weights=weights, page=4),
+        recompute_accounts(store, accounts, weights=weights, page=4, write_pairs=7),
+        recompute_accounts(store, list(reversed(accounts)), weights=weights, page=4, write_pairs=7),
     )
     want = await expected(store, weights)
     assert await engaged(store) == want
