@@ -222,6 +222,32 @@ async def test_duplicates_in_a_batch_merge_into_one_row(store: GraphStore) -> No
     ]
 
 
+async def test_a_post_and_its_author_land_together_and_a_second_author_too(
+    store: GraphStore,
+) -> None:
+    """A post's node and its POSTED are written by one statement; a second record of the
+    post naming another author, and a post known only by id and author, still make
+    their POSTED."""
+    written = await GraphWriter(store).write(
+        [
+            Post(id="x:p", platform="x", text="hi", author="x:1"),
+            Post(id="x:p", platform="x", author="x:2"),
+            Post(id="x:q", platform="x", author="x:1"),
+            Post(id="x:r", platform="x", text="nobody's"),
+        ]
+    )
+    assert (written["Post"], written["POSTED"]) == (4, 3)
+    for author, post in (("x:1", "x:p"), ("x:2", "x:p"), ("x:1", "x:q")):
+        assert await store.read(RELATIONSHIP, {"source": author, "target": post}) == [
+            {"type": "POSTED", "props": {}}
+        ]
+    assert (await store.stats()).relationships == {"POSTED": 3}
+    stored = await node(store, "x:p")
+    assert isinstance(stored.pop("ingested_at"), int)
+    assert stored == {"id": "x:p", "platform": "x", "text": "hi"}
+    assert (await node(store, "x:r"))["text"] == "nobody's"
+
+
 async def test_account_properties_are_stored_and_fields_win(store: GraphStore) -> None:
     await GraphWriter(store).write(
         [
