@@ -22,6 +22,7 @@ import orjson
 import redis.asyncio as redis_asyncio
 from falkordb import Edge, Node, Path
 from falkordb.asyncio.graph import AsyncGraph
+from falkordb.asyncio.query_result import QueryResult as ClientQueryResult
 from redis import exceptions as redis_errors
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
@@ -155,12 +156,12 @@ class FalkorDBStore(GraphStore):
 
     async def read(self, statement: Statement, params: Params | None = None) -> list[Row]:
         result = await self._run(statement.for_engine("falkordb"), params, read_only=True)
-        return _rows(result)
+        return result.records()
 
     async def write(self, statement: Statement, params: Params | None = None) -> list[Row]:
         async with self._write_lock:
             result = await self._run(statement.for_engine("falkordb"), params, read_only=False)
-        return _rows(result)
+        return result.records()
 
     async def write_batch(self, batch: Sequence[tuple[Statement, Params]]) -> None:
         if not batch:
@@ -183,9 +184,7 @@ class FalkorDBStore(GraphStore):
     ) -> QueryResult:
         timeout_ms = max(1, int(timeout * 1000))
         result = await self._run(text, params, read_only=True, timeout_ms=timeout_ms)
-        columns = [str(h[1]) for h in result.header] if result.header else []
-        rows = [[_plain(v) for v in row] for row in result.result_set[:limit]]
-        return QueryResult(columns, rows, truncated=len(result.result_set) > limit)
+        return QueryResult(result.columns, result.rows[:limit], truncated=len(result.rows) > limit)
 
     # --- schema, stats, lifecycle ------------------------------------------------
 
@@ -241,24 +240,50 @@ class FalkorDBStore(GraphStore):
         *,
         read_only: bool,
         timeout_ms: int | None = None,
-    ) -> Any:
-        query = _params_header(params) + text
+    ) -> _Result:
+        command: list[Any] = [
+            "GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY",
+            self.graph,
+            _params_header(params) + text,
+            "--compact",
+        ]
+        if timeout_ms is not None:
+            command += ["timeout", timeout_ms]
         self._count_round_trip()
+        result = _EMPTY_RESULT
         try:
             async with self._translated():
-                if read_only:
-                    return await self._graph.ro_query(query, timeout=timeout_ms)
-                return await self._graph.query(query, timeout=timeout_ms)
+                result = await self._result(await self._redis.execute_command(*command))
         except QueryError as exc:
             # A graph that was never written to does not exist yet: reading it finds nothing.
-            if read_only and _is_missing_graph(exc):
-                return _EMPTY_RESULT
-            raise
+            if not (read_only and _is_missing_graph(exc)):
+                raise
+        return result
+
+    async def _result(self, response: Any) -> _Result:
+        """A compact ``GRAPH.QUERY`` reply as plain rows.  Scalars are converted here: the
+        client's parser awaits a coroutine per value, which cost a long load more CPU than
+        anything else this process does with the replies.  A reply with nodes,
+        relationships or other structured values goes through the client's parser, which
+        knows the graph's label and property names."""
+        for part in (response[0], response[-1]):
+            if isinstance(part, redis_errors.ResponseError):
+                raise part
+        if len(response) < 3 or not response[0]:  # statistics only
+            return _EMPTY_RESULT
+        columns = [str(column[1]) for column in response[0]]
+        try:
+            rows = [[_SCALAR[kind](value) for kind, value in row] for row in response[1]]
+        except _Structured:
+            parsed = ClientQueryResult(self._graph)
+            await parsed.parse(response)
+            rows = [[_plain(value) for value in row] for row in parsed.result_set]
+        return _Result(columns, rows)
 
     async def _unique_constraints(self) -> dict[str, str]:
         result = await self._run(_LIST_CONSTRAINTS.text, None, read_only=True)
         found: dict[str, str] = {}
-        for ctype, label, props, status in result.result_set:
+        for ctype, label, props, status in result.rows:
             if ctype == "UNIQUE" and list(props) == ["id"]:
                 found[str(label)] = str(status)
         return found
@@ -329,13 +354,22 @@ class _Translate:
         return False
 
 
-class _EmptyResult:
-    def __init__(self) -> None:
-        self.header: list[Any] = []
-        self.result_set: list[Any] = []
+class _Result:
+    """A reply's column names and rows, the values plain Python (a node or a
+    relationship as its properties)."""
+
+    __slots__ = ("columns", "rows")
+
+    def __init__(self, columns: list[str], rows: list[list[Any]]) -> None:
+        self.columns = columns
+        self.rows = rows
+
+    def records(self) -> list[Row]:
+        columns = self.columns
+        return [dict(zip(columns, row, strict=True)) for row in self.rows]
 
 
-_EMPTY_RESULT = _EmptyResult()
+_EMPTY_RESULT = _Result([], [])
 
 
 def _is_missing_graph(exc: Exception) -> bool:
@@ -460,11 +494,30 @@ def _encode_string(value: str) -> str:
 # --- result conversion ---------------------------------------------------------------
 
 
-def _rows(result: Any) -> list[Row]:
-    if not result.header:
-        return []
-    names = [str(h[1]) for h in result.header]
-    return [dict(zip(names, (_plain(v) for v in row), strict=True)) for row in result.result_set]
+class _Structured(Exception):
+    """A value the scalar conversion leaves to the client's parser."""
+
+
+def _structured(_value: Any) -> Any:
+    raise _Structured
+
+
+def _array(value: list[Any]) -> list[Any]:
+    return [_SCALAR[kind](item) for kind, item in value]
+
+
+# By the compact format's value type: unknown, null, string, integer, boolean, double,
+# array; then edge, node, path, map, point, vector, date-time, date, time, duration.
+_SCALAR: list[Any] = [
+    _structured,
+    lambda _value: None,
+    str,
+    int,
+    lambda value: value == "true",
+    float,
+    _array,
+    *[_structured] * 10,
+]
 
 
 def _plain(value: Any) -> Any:

@@ -58,6 +58,42 @@ async def test_nodes_come_back_as_property_dicts(store: GraphStore) -> None:
     ]
 
 
+VALUES = Statement(
+    "test.values",
+    "RETURN null AS nothing, 'é 李' AS text, -7 AS whole, 2.5 AS real, true AS yes, "
+    "false AS no, [1, 'a', [null, 0.5, false]] AS nested, [] AS empty",
+)
+STRUCTURED = Statement(
+    "test.structured",
+    "MATCH (c:Customer {id: $id}) RETURN c.id AS id, [c] AS nodes, {n: 1, c: c} AS map",
+)
+
+
+async def test_every_value_type_comes_back_as_python(store: GraphStore) -> None:
+    assert await store.read(VALUES) == [
+        {
+            "nothing": None,
+            "text": "é 李",
+            "whole": -7,
+            "real": 2.5,
+            "yes": True,
+            "no": False,
+            "nested": [1, "a", [None, 0.5, False]],
+            "empty": [],
+        }
+    ]
+    (row,) = await store.read(VALUES)
+    assert [type(row[k]) for k in ("whole", "real", "yes")] == [int, float, bool]
+
+
+async def test_nodes_inside_lists_and_maps_are_property_dicts(store: GraphStore) -> None:
+    await store.write(UPSERT, {"rows": [{"id": "c1", "name": "Ada", "tags": []}]})
+    node = {"id": "c1", "name": "Ada", "tags": []}
+    assert await store.read(STRUCTURED, {"id": "c1"}) == [
+        {"id": "c1", "nodes": [node], "map": {"n": 1, "c": node}}
+    ]
+
+
 async def test_awkward_strings_travel_as_values_not_cypher(store: GraphStore) -> None:
     nasty = "a\"b\\c\n'}) DETACH DELETE n //\x00 end"
     big = "x" * 1_000_000
