@@ -53,7 +53,9 @@ _BUSY_BLOCKS = frozenset({0x00, 0x20, 0x30})
 class Vader:
     """VADER's compound score in [-1, 1], identical to the ``vaderSentiment`` package's."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, max_words: int = _MAX_WORDS) -> None:
+        """``max_words``: how many words' properties are kept before the store starts
+        afresh."""
         # Importing and building the package's analyzer reads its two lexicon files
         # (~40 ms): the one parser of them, so the data cannot drift from the package.
         package: Any = importlib.import_module("vaderSentiment.vaderSentiment")
@@ -74,6 +76,7 @@ class Vader:
         self._emoji_singles = tuple(sorted(e for e in emojis if ord(e) >> 8 in _BUSY_BLOCKS))
         self._words: dict[str, _Word] = {}
         self._inert: set[str] = set()  # the tokens of self._words that VADER never scores
+        self._max_words = max_words
 
     def compound(self, text: str) -> float:
         """``polarity_scores(text)["compound"]`` of the ``vaderSentiment`` package."""
@@ -85,7 +88,7 @@ class Vader:
         if self._inert.issuperset(tokens):
             return 0.0  # no word with a valence: what VADER's sum of zeros gives
         words = self._words
-        if len(words) > _MAX_WORDS:
+        if len(words) > self._max_words:
             words.clear()
             self._inert.clear()
         known = list(map(words.get, tokens))

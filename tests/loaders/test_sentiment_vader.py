@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-import loaders.vader
 from bench.sentiment import demo_texts, load_corpus
 from loaders.sentiment import DefaultSentiment
 from loaders.sentiment_reference import ReferenceSentiment
@@ -133,9 +132,8 @@ def test_rule_cases_are_not_plain_sums() -> None:
     assert changed >= 8
 
 
-def test_word_store_stays_bounded(package: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loaders.vader, "_MAX_WORDS", 100)
-    vader = Vader()
+def test_word_store_stays_bounded(package: Any) -> None:
+    vader = Vader(max_words=100)
     texts = CORPUS["en"][:400]
     _assert_same_compound(package, vader, texts)
     longest = max(len(t.split()) for t in texts)
