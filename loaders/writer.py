@@ -489,19 +489,16 @@ def _authored(statements: list[tuple[Statement, Params]]) -> list[tuple[Statemen
         return statements
     node_params, posted_params = statements[node_at][1], statements[posted_at][1]
     rows = list(node_params["rows"])
-    where = {row[0]: i for i, row in enumerate(rows)}
+    where = dict(zip(map(_KEY_OF[1], rows), range(len(rows)), strict=True))
+    pad = [None] * _AUTHOR_COLUMN
     left: list[Any] = []
-    for author, post, *_ in posted_params["rows"]:
+    for author, post in posted_params["rows"]:  # POSTED has no properties: [author, post]
         i = where.pop(post, None)
         if i is None:
             left.append([author, post])
-            continue
-        row = rows[i]
-        rows[i] = [
-            *row,
-            *[None] * (_AUTHOR_COLUMN - len(row)),
-            author,
-        ]  # a copy: batches stay as sent
+        else:  # a new row: batches stay as sent
+            row = rows[i]
+            rows[i] = [*row, *pad[len(row) :], author]
     folded = list(statements)
     folded[node_at] = (_POST_AUTHORED, {**node_params, "rows": rows})
     if left:
