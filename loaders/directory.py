@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from graph.store import GraphStore
 from loaders.base import LoadOptions
@@ -71,6 +72,25 @@ async def load_brands_file(store: GraphStore, path: Path) -> int:
     return len(brands)
 
 
+async def _until_parsed(
+    parsed: asyncio.Event, running: asyncio.Task[LoadSummary], loads: list[asyncio.Task[Any]]
+) -> None:
+    """Wait until ``running`` has parsed its sources (or ended); raise at once what any of
+    ``loads`` failed with."""
+    waiting = asyncio.create_task(parsed.wait())
+    try:
+        while not waiting.done() and not running.done():
+            unfinished = {task for task in loads if not task.done()}
+            await asyncio.wait({*unfinished, waiting}, return_when=asyncio.FIRST_COMPLETED)
+            for task in loads:
+                if task.done():
+                    task.result()  # raises what failed
+    finally:
+        waiting.cancel()
+    if running.done():
+        running.result()
+
+
 async def load_directory(
     store: GraphStore,
     plan: DirectoryPlan,
@@ -89,13 +109,16 @@ async def load_directory(
     brands = plan.directory / "brands.json"
     if brands.is_file():
         total.written["Brand"] += await load_brands_file(store, brands)
-    # A folder starts once the one before has written its records: that one's ENGAGED
-    # recomputation (the engine's work) then runs beside this one's parsing.
+    # A folder starts parsing once the one before has parsed its sources, and writes once
+    # that one has written its records: its parsing runs beside the writing that one
+    # still has to do, and beside that one's ENGAGED recomputation (the engine's work).
     engaged_lock = asyncio.Lock()
     loads: list[asyncio.Task[LoadSummary]] = []
+    gates: list[asyncio.Event | None] = []  # what each load's writing waits for
+    written_before: asyncio.Event | None = None
     try:
         for name, folder in plan.jobs:
-            written = asyncio.Event()
+            written, parsed = asyncio.Event(), asyncio.Event()
             running = asyncio.create_task(
                 load(
                     store,
@@ -108,19 +131,23 @@ async def load_directory(
                     workers=workers,
                     records_written=written,
                     engaged_lock=engaged_lock,
+                    records_parsed=parsed,
+                    write_after=written_before,
                 )
             )
             loads.append(running)
-            waiting = asyncio.create_task(written.wait())
-            await asyncio.wait({running, waiting}, return_when=asyncio.FIRST_COMPLETED)
-            waiting.cancel()
-            if running.done():
-                running.result()  # raises what failed
+            gates.append(written_before)
+            written_before = written
+            await _until_parsed(parsed, running, loads)
         for running in loads:
             total.add(await running)
         total.seconds = time.perf_counter() - started  # the folders overlap: not their sum
     except Exception:
-        # The folders still loading finish (ENGAGED current), as they would one by one.
+        # The folders that have written finish (ENGAGED current), as they would one by
+        # one; those still waiting to write stop.
+        for running, gate in zip(loads, gates, strict=True):
+            if gate is not None and not gate.is_set():
+                running.cancel()
         await asyncio.gather(*loads, return_exceptions=True)
         raise
     except BaseException:  # cancelled: so are they

@@ -365,6 +365,7 @@ class ParsePool:
         context = multiprocessing.get_context("fork")
         self._results = context.Queue()
         self._futures: list[Future[None]] = []
+        self._groups = -1  # how many groups pieces() has to parse, once it knows
         self._closed = False
         self._executor = ProcessPoolExecutor(
             max_workers=workers,
@@ -376,6 +377,7 @@ class ParsePool:
     async def pieces(self, sources: Sequence[Source]) -> AsyncIterator[Piece]:
         """Every piece of ``sources``, in order; a few groups are parsed ahead."""
         groups = list(_groups(sources))
+        self._groups = len(groups)
         sizes = [sum(source_size(s) for s in group[0]) for group in groups]
         ready: dict[int, list[Piece]] = {}
         finished: set[int] = set()
@@ -397,6 +399,12 @@ class ParsePool:
                     finished.add(group)
                 else:
                     ready.setdefault(group, []).append(item)
+
+    @property
+    def parsed(self) -> bool:
+        """Whether the workers have parsed every group of :meth:`pieces`' sources (their
+        pieces may not all be taken yet)."""
+        return len(self._futures) == self._groups and all(f.done() for f in self._futures)
 
     def _next_result(self) -> tuple[int, Piece | _Failed | None]:
         # Runs in a thread: it must end once the pool is closed (a load that failed while

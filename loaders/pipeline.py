@@ -49,6 +49,7 @@ __all__ = [
 ]
 
 DEFAULT_BATCH_SIZE = 5000
+_PARSED_POLL = 0.2  # seconds between looks at whether a pool has parsed everything
 
 
 class LoadError(ScrmError):
@@ -168,6 +169,8 @@ async def load(
     workers: int | None = None,
     records_written: asyncio.Event | None = None,
     engaged_lock: asyncio.Lock | None = None,
+    records_parsed: asyncio.Event | None = None,
+    write_after: asyncio.Event | None = None,
 ) -> LoadSummary:
     """Load ``paths_or_sources`` with ``connector`` into ``store``.
 
@@ -183,6 +186,10 @@ async def load(
     is set once every record is written and the rejects are counted, and
     ``engaged_lock`` is held while ENGAGED is recomputed, so that the recomputations
     of overlapping loads run one after another and the last one sees every write.
+    ``records_parsed`` is set once every source is parsed (or the load ends), so the
+    next load may start parsing while this one still writes; nothing this load does
+    with the graph after the stages' preparation (identity resolution, writing) starts
+    before ``write_after`` is set.
     """
     if batch_size < 1:
         raise LoadError(f"batch size must be at least 1, got {batch_size}")
@@ -198,6 +205,8 @@ async def load(
             await stage.prepare(store, options)
         writer = GraphWriter(store, weights=weights, defer_engaged=True)
         run = _Run(store, sources, sink, stages, writer, batch_size)
+        run.parsed = records_parsed or asyncio.Event()
+        run.write_after = write_after
         pool: ParsePool | None = None
         produce: Producer
         if count := use_workers(sources, workers):
@@ -217,6 +226,7 @@ async def load(
                 await run.writer.flush()
             raise
         finally:
+            run.parsed.set()
             if pool is not None:
                 pool.close(wait=finished)
         summary = run.summary
@@ -256,6 +266,8 @@ class _Run:
         self.summary = LoadSummary(sources=len(sources))
         self.rejected_before = sink.count
         self.bytes_total = sum(source_size(s) for s in sources)
+        self.parsed = asyncio.Event()  # set once every source is parsed
+        self.write_after: asyncio.Event | None = None  # what the graph work waits for
 
     async def go(self, produce: Producer, progress: ProgressCallback | None) -> None:
         """Commit what ``produce`` puts on the queue while it prepares more.  Batches are
@@ -304,6 +316,7 @@ class _Run:
         try:
             while (chunk := await next_chunk) is not None:
                 next_chunk = asyncio.ensure_future(asyncio.to_thread(_timed_next, chunks, timings))
+                await self._may_write()
                 self.summary.read += chunk.read
                 self.summary.repeated += chunk.repeated
                 for reject in chunk.rejects:
@@ -312,6 +325,7 @@ class _Run:
                 with _timed(timings, "prepare"):
                     batch = await asyncio.to_thread(self.writer.prepare, records)
                 await queue.put(([batch], chunk))
+            self.parsed.set()
         finally:
             next_chunk.cancel()
 
@@ -319,21 +333,30 @@ class _Run:
         """Worker processes parse, enrich and prepare; here the in-process stages (identity)
         see what they need; their batch goes to the writer with the worker's, to be joined."""
         timings = self.summary.timings
-        async for piece in pool.pieces(self.sources):
-            for name, seconds in piece.timings.items():
-                timings[name] = timings.get(name, 0.0) + seconds
-            self.summary.read += piece.read
-            self.summary.repeated += piece.repeated
-            for reject in piece.rejects:
-                self.sink.add(reject)
-            batches = [piece.prepared]
-            if piece.segments:
-                records = await self.through_stages(piece.segments, pool.main_stages)
-                with _timed(timings, "prepare"):
-                    batches.insert(0, self.writer.prepare(records))
-            else:
-                self.summary.rejected = self.sink.count - self.rejected_before
-            await queue.put((batches, piece))
+        watching = asyncio.create_task(_announce_parsed(pool, self.parsed))
+        try:
+            async for piece in pool.pieces(self.sources):
+                await self._may_write()
+                for name, seconds in piece.timings.items():
+                    timings[name] = timings.get(name, 0.0) + seconds
+                self.summary.read += piece.read
+                self.summary.repeated += piece.repeated
+                for reject in piece.rejects:
+                    self.sink.add(reject)
+                batches = [piece.prepared]
+                if piece.segments:
+                    records = await self.through_stages(piece.segments, pool.main_stages)
+                    with _timed(timings, "prepare"):
+                        batches.insert(0, self.writer.prepare(records))
+                else:
+                    self.summary.rejected = self.sink.count - self.rejected_before
+                await queue.put((batches, piece))
+        finally:
+            watching.cancel()
+
+    async def _may_write(self) -> None:
+        if self.write_after is not None and not self.write_after.is_set():
+            await self.write_after.wait()
 
     async def through_stages(
         self, segments: Sequence[tuple[str, list[Record]]], stages: Sequence[Stage]
@@ -362,6 +385,14 @@ class _Run:
             rejected=self.summary.rejected,
             written=sum(self.summary.written.values()),
         )
+
+
+async def _announce_parsed(pool: ParsePool, parsed: asyncio.Event) -> None:
+    """Set ``parsed`` once the pool's workers have parsed every source (their pieces may
+    still wait for the writer)."""
+    while not pool.parsed:
+        await asyncio.sleep(_PARSED_POLL)
+    parsed.set()
 
 
 @contextlib.contextmanager

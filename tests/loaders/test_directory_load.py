@@ -3,6 +3,7 @@ the graph ends as if they were loaded one after another."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from pathlib import Path
@@ -78,6 +79,36 @@ async def test_overlapping_folders_load_what_one_by_one_loads(
     assert stored
     await recompute_all(store, weights=EngagementWeights())
     assert await engaged(store) == stored
+
+
+async def test_a_load_parses_while_the_one_before_writes_and_writes_after_it(
+    store: GraphStore, demo: Path
+) -> None:
+    """What lets ``load_directory`` start a folder's parsing before the folder before it
+    has written: the load parses every source, then waits to write."""
+    await _fresh(store)
+    may_write, parsed = asyncio.Event(), asyncio.Event()
+    running = asyncio.create_task(
+        load(
+            store,
+            get_connector("twitter"),
+            [demo / "twitter"],
+            workers=2,
+            records_parsed=parsed,
+            write_after=may_write,
+        )
+    )
+    await asyncio.wait_for(parsed.wait(), timeout=120)
+    await asyncio.sleep(0.5)  # time enough to write, were it allowed
+    assert not running.done()
+    assert (await store.stats()).nodes == {}
+    may_write.set()
+    summary = await asyncio.wait_for(running, timeout=120)
+    assert summary.rejected == 0
+    assert summary.written["Post"] > 0
+    await _fresh(store)
+    alone = await load(store, get_connector("twitter"), [demo / "twitter"], workers=2)
+    assert summary.as_json()["written"] == alone.as_json()["written"]
 
 
 async def test_a_failing_folder_fails_the_load_after_the_others_finish(
