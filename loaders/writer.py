@@ -139,10 +139,11 @@ ACCOUNT_PROPERTIES = Statement(
 )
 
 
-# What the ENGAGED bookkeeping needs back from two statements: the accounts whose
-# ENGAGED an authorship or a mention affects, which only the graph knows when the
-# other half was written earlier.  A post stored before the writer's last flush
-# (ingested_at <= $since) may carry engagements whose sources were already flushed.
+# What the ENGAGED bookkeeping needs back from the statements writing POSTED or
+# MENTIONS: the accounts whose ENGAGED an authorship or a mention affects, which only
+# the graph knows when the other half was written earlier.  A post stored before the
+# writer's last flush (ingested_at <= $since) may carry engagements whose sources were
+# already flushed.
 def _posted_tail(post: str) -> str:
     return (
         f" WITH DISTINCT {post} WHERE coalesce({post}.ingested_at, 0) <= $since"
