@@ -27,7 +27,7 @@ import pickle
 import queue
 import signal
 import time
-from collections.abc import AsyncIterator, Callable, Hashable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,14 +123,18 @@ class _Repeats:
     __slots__ = ("_last", "_remember")
 
     def __init__(self, remember: int = REPEATS_REMEMBERED) -> None:
-        self._last: dict[Hashable, int] = {}
+        # Keyed by the key's hash: plain ints keep no ids of records alive and are never
+        # visited by the garbage collector, where the keys themselves (tuples holding a
+        # class) would be.  Two keys of one hash are as unlikely as two signatures of one.
+        self._last: dict[int, int] = {}
         self._remember = remember
 
     def seen(self, record: Record) -> bool:
         """Whether ``record`` repeats the last record with its key (else remember it)."""
-        key = record_key(record)
-        if key is None:
+        found = record_key(record)
+        if found is None:
             return False
+        key = hash(found)
         # The values as JSON (fields in model order; maps and lists too), and which fields
         # the record was given: the writer leaves an empty default unwritten unless given.
         signature = hash((orjson.dumps(record.__dict__), frozenset(record.model_fields_set)))
