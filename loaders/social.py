@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
-from typing import Annotated, Any, ClassVar, Protocol
+from typing import Annotated, Any, ClassVar, Protocol, cast
 
 from pydantic import AwareDatetime, BeforeValidator, StringConstraints, model_validator
 
@@ -189,49 +189,61 @@ class DocumentRecords:
         the graph model refuses surfaces here) not handed out before; or one Reject when
         the mapping fails or a post conflicts with an earlier one."""
         built = build_records(self._source, location, raw, lambda: mapped)
-        if built and isinstance(built[0], Reject):
+        # ``build_records`` gives either the records or one Reject.
+        if not built or type(built[0]) is Reject:
             return built
-        records = [item for item in built if not isinstance(item, Reject)]
-        for record in records:
-            if isinstance(record, Post) and record.id in self._posts:
-                earlier, where = self._posts[record.id]
-                # A stub (a post known only by id and author) sets no text: compare
-                # only what both records say.
-                differs = [
-                    name
-                    for name in ("text", "created_at", "author")
-                    if name in record.model_fields_set
-                    and name in earlier.model_fields_set
-                    and getattr(record, name) is not None
-                    and getattr(earlier, name) is not None
-                    and getattr(record, name) != getattr(earlier, name)
-                ]
-                if differs:
-                    return [
-                        Reject(
-                            self._source.name,
-                            location,
-                            f"post id {record.id} already read at {where} with a different "
-                            f"{', '.join(differs)}",
-                            raw,
-                        )
-                    ]
+        records = cast("list[Record]", built)
+        posts = self._posts
+        if posts:
+            # Against the posts of earlier native records only: one native record may
+            # give a post twice (a stub of it, then the post itself).
+            for record in records:
+                if type(record) is Post and record.id in posts:
+                    conflict = self._conflict(record, location, raw)
+                    if conflict is not None:
+                        return [conflict]
+        seen = self._seen
         fresh: list[ParseItem] = []
         for record in records:
-            if isinstance(record, Post):
-                known = self._posts.get(record.id)
+            if type(record) is Post:
+                known = posts.get(record.id)
                 if known is None or "text" not in known[0].model_fields_set:
-                    self._posts[record.id] = (record, location)
-            key = _key(record)
-            if key not in self._seen:
-                self._seen.add(key)
+                    posts[record.id] = (record, location)
+            # Added and counted rather than looked up first: a key is hashed once.
+            size = len(seen)
+            seen.add(_key(record))
+            if len(seen) > size:
                 fresh.append(record)
         return fresh
 
+    def _conflict(self, record: Post, location: str, raw: Any) -> Reject | None:
+        """A Reject when ``record`` says otherwise than the post of its id read before."""
+        earlier, where = self._posts[record.id]
+        # A stub (a post known only by id and author) sets no text: compare only what
+        # both records say.
+        differs = [
+            name
+            for name in ("text", "created_at", "author")
+            if name in record.model_fields_set
+            and name in earlier.model_fields_set
+            and getattr(record, name) is not None
+            and getattr(earlier, name) is not None
+            and getattr(record, name) != getattr(earlier, name)
+        ]
+        if not differs:
+            return None
+        return Reject(
+            self._source.name,
+            location,
+            f"post id {record.id} already read at {where} with a different {', '.join(differs)}",
+            raw,
+        )
+
 
 def _key(record: Record) -> tuple[Any, ...]:
-    # A hashable image of a record: its scalar fields as they are, the few dict or list
-    # fields (an Account's ``properties``) made hashable.
+    # A hashable image of a record: its scalar fields as they are (``kind`` first, which
+    # tells the models apart), the few dict or list fields (an Account's ``properties``)
+    # made hashable.
     kind = type(record)
     fields = _FIELDS.get(kind)
     if fields is None:
@@ -239,8 +251,8 @@ def _key(record: Record) -> tuple[Any, ...]:
     scalars, containers = fields
     values = record.__dict__
     if not containers:
-        return (kind, scalars(values))
-    return (kind, scalars(values), tuple([_hashable(values[name]) for name in containers]))
+        return scalars(values)
+    return (scalars(values), tuple([_hashable(values[name]) for name in containers]))
 
 
 def _fields_of(kind: type[Any]) -> tuple[Callable[[dict[str, Any]], Any], tuple[str, ...]]:
