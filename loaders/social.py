@@ -8,7 +8,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
-from typing import Annotated, Any, ClassVar, Protocol, cast
+from itertools import islice
+from typing import Annotated, Any, ClassVar, Protocol, TypeVar, cast
 
 from pydantic import AwareDatetime, BeforeValidator, StringConstraints, model_validator
 
@@ -24,11 +25,14 @@ __all__ = [
     "ShortText",
     "StringIdModel",
     "Text",
+    "built_once",
     "classic_account",
     "is_capture_index",
     "ms_or_none",
     "normalise_hashtag",
     "parse_classic_time",
+    "remember",
+    "value_key",
 ]
 
 # Well above the longest text any of these platforms allows (X long posts 25,000
@@ -133,6 +137,44 @@ def classic_account(platform: str, native_id: str, url: str, user: ClassicUser) 
 def ms_or_none(value: datetime | None) -> int | None:
     """Epoch milliseconds of a native time, or ``None`` when the record has none."""
     return ms_from_datetime(value) if value is not None else None
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+N = TypeVar("N")
+
+# The most entries of one memo of native objects (users, and the Accounts made of
+# them): about 4 kB an entry, some 30 MB per parsing process.
+MEMO_SIZE = 8192
+
+
+def remember(cache: dict[K, V], key: K, value: V) -> None:
+    """Store ``value``; a full cache first forgets its oldest quarter (dicts keep
+    insertion order), which keeps the frequent users of a long load."""
+    if len(cache) >= MEMO_SIZE:
+        for old in list(islice(cache, MEMO_SIZE // 4)):
+            del cache[old]
+    cache[key] = value
+
+
+def value_key(raw: dict[str, Any], fields: tuple[str, ...]) -> tuple[Any, ...]:
+    """What validating ``raw`` reads of its ``fields``, as a memo key: each value (None
+    when missing) and its type, so that 1, 1.0 and true, equal in Python, stay apart.
+    Hashing it raises TypeError when a value is an array or object."""
+    values = tuple(map(raw.get, fields))
+    return values + tuple(map(type, values))
+
+
+def built_once(cache: dict[int, tuple[N, V]], native: N, build: Callable[[N], V]) -> V:
+    """``build(native)``, made once while ``cache`` remembers it: a native object shared
+    through a memo stands for the same thing again and again.  An entry holds its
+    object, so that no other object takes its id while the entry lives."""
+    known = cache.get(id(native))
+    if known is not None and known[0] is native:
+        return known[1]
+    value = build(native)
+    remember(cache, id(native), (native, value))
+    return value
 
 
 class StringIdModel(NativeModel):

@@ -10,7 +10,16 @@ from pydantic import AwareDatetime, Field, StringConstraints
 from graph.model import Account, Engagement, Hashtag, Mention, Post, PostLink, Record, Tagged
 from loaders.base import ParseItem, Reject, Source
 from loaders.native import NativeModel, validate
-from loaders.social import DocumentRecords, ShortText, Text, ms_or_none, normalise_hashtag
+from loaders.social import (
+    DocumentRecords,
+    ShortText,
+    Text,
+    built_once,
+    ms_or_none,
+    normalise_hashtag,
+    remember,
+    value_key,
+)
 from loaders.twitter_context import RequestContext
 
 __all__ = ["V2Tweet", "V2User", "is_v2_page", "v2_page", "v2_tweet_records", "v2_user_record"]
@@ -94,7 +103,46 @@ def is_v2_page(document: Any) -> bool:
     return isinstance(document, dict) and bool({"data", "includes"} & document.keys())
 
 
+# A user is read once per process, not once per occurrence: a page includes the author
+# of each of its tweets, so an author comes back on every page they tweet in (about 20
+# times each in a demo set).  The key is what validation reads (see ``value_key``), the
+# metrics too; a missing key and null read alike, as every optional field defaults to
+# None.  Only users that validate are kept, so errors are reported as before.
+_USER_FIELDS = tuple(name for name in V2User.model_fields if name != "public_metrics")
+_METRIC_FIELDS = tuple(V2UserMetrics.model_fields)
+_KNOWN_USERS: dict[tuple[Any, ...], V2User] = {}
+# The Account of each remembered user (see ``built_once``).
+_ACCOUNTS: dict[int, tuple[V2User, Account]] = {}
+
+
+def _user(raw: Any, source: Source, location: str) -> V2User | Reject:
+    """``raw`` validated as a User, as :func:`validate` does."""
+    if not isinstance(raw, dict):
+        return validate(V2User, raw, source, location)
+    metrics = raw.get("public_metrics")
+    key = value_key(raw, _USER_FIELDS) + (
+        value_key(metrics, _METRIC_FIELDS)
+        if isinstance(metrics, dict)
+        else (metrics, type(metrics))
+    )
+    try:
+        known = _KNOWN_USERS.get(key)
+    except TypeError:  # an array or object where a scalar belongs: validation says so
+        return validate(V2User, raw, source, location)
+    if known is not None:
+        return known
+    user = validate(V2User, raw, source, location)
+    if not isinstance(user, Reject):
+        remember(_KNOWN_USERS, key, user)
+    return user
+
+
 def v2_user_record(user: V2User) -> Account:
+    """The Account of a User."""
+    return built_once(_ACCOUNTS, user, _account)
+
+
+def _account(user: V2User) -> Account:
     metrics = user.public_metrics or V2UserMetrics()
     return Account(
         id=f"twitter:{user.id}",
@@ -192,7 +240,7 @@ def v2_page(
         for location, raw in entries:
             if listed and _looks_like_tweet(raw):
                 continue
-            user = validate(V2User, raw, source, location)
+            user = _user(raw, source, location)
             if isinstance(user, Reject):
                 yield user
             else:

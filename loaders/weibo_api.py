@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import islice
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, ValidatorFunctionWrapHandler, WrapValidator
 
@@ -19,9 +18,12 @@ from loaders.social import (
     ShortText,
     StringIdModel,
     Text,
+    built_once,
     classic_account,
     ms_or_none,
     normalise_hashtag,
+    remember,
+    value_key,
 )
 
 __all__ = [
@@ -63,40 +65,24 @@ class WeiboUser(_WithId):
 # An embedded user is read once per process, not once per occurrence: an author comes
 # back on each of their statuses and comments, in every page (about 20 times each in a
 # demo set), and validating the user object was a sizeable share of the parse.  The key
-# is what validation reads (the fields, and ``id`` for a missing ``idstr``) with each
-# value's type, so that 1, 1.0 and true, equal in Python, stay apart.  A missing key
-# and null read alike: every field defaults to None, and ``idstr`` falls back to ``id``
-# for both.  Only users that validate are kept, so errors are reported as before.
+# is what validation reads (the fields, and ``id`` for a missing ``idstr``).  A missing
+# key and null read alike: every field defaults to None, and ``idstr`` falls back to
+# ``id`` for both.  Only users that validate are kept, so errors are reported as before.
 _USER_KEY_FIELDS = ("idstr", "id", *(name for name in WeiboUser.model_fields if name != "idstr"))
 _KNOWN_USERS: dict[tuple[Any, ...], WeiboUser] = {}
-# About 4 kB a user with its Account (below): some 30 MB per parsing process.
-_CACHE_SIZE = 8192
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-def _remember(cache: dict[K, V], key: K, value: V) -> None:
-    """Store ``value``; a full cache first forgets its oldest quarter (dicts keep
-    insertion order), which keeps the frequent users of a long load."""
-    if len(cache) >= _CACHE_SIZE:
-        for old in list(islice(cache, _CACHE_SIZE // 4)):
-            del cache[old]
-    cache[key] = value
 
 
 def _known_user(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     if not isinstance(value, dict):
         return handler(value)
-    values = tuple(map(value.get, _USER_KEY_FIELDS))
-    key = values + tuple(map(type, values))
+    key = value_key(value, _USER_KEY_FIELDS)
     try:
         user = _KNOWN_USERS.get(key)
     except TypeError:  # an array or object where a scalar belongs: validation says so
         return handler(value)
     if user is None:
         user = handler(value)
-        _remember(_KNOWN_USERS, key, user)
+        remember(_KNOWN_USERS, key, user)
     return user
 
 
@@ -136,18 +122,16 @@ def mentioned_names(text: str) -> list[str]:
 
 
 # The Account of a user object, built once: embedded users are shared (see
-# ``_known_user``), so one object stands for the same user again and again.  An entry
-# holds its user, so that no other object takes the user's id while the entry lives.
+# ``_known_user``), so one object stands for the same user again and again.
 _ACCOUNTS: dict[int, tuple[WeiboUser, Account]] = {}
 
 
 def user_record(user: WeiboUser) -> Account:
-    known = _ACCOUNTS.get(id(user))
-    if known is not None and known[0] is user:
-        return known[1]
-    account = classic_account("weibo", user.idstr, f"https://weibo.com/u/{user.idstr}", user)
-    _remember(_ACCOUNTS, id(user), (user, account))
-    return account
+    return built_once(_ACCOUNTS, user, _account)
+
+
+def _account(user: WeiboUser) -> Account:
+    return classic_account("weibo", user.idstr, f"https://weibo.com/u/{user.idstr}", user)
 
 
 # The mapping below builds lists rather than nesting generators: a record came out

@@ -430,3 +430,39 @@ async def test_load_end_to_end(
         falkordb_store, falkordb_settings, "twitter", files, tmp_path / "r2.jsonl"
     )
     assert (again.code, again.nodes, again.relationships) == (2, first.nodes, first.relationships)
+
+
+def test_a_user_seen_again_reads_as_it_is_each_time() -> None:
+    # Users are remembered by what validation reads of them: an equal object gives the
+    # same Account, a changed or broken one is read afresh.
+    user = {
+        "id": "7001",
+        "username": "ann_memo",
+        "public_metrics": {"followers_count": 3, "following_count": 4},
+        "verified": False,
+    }
+    pages = [
+        {"data": [user]},
+        {"data": [dict(user)]},
+        {"data": [{**user, "public_metrics": {"followers_count": 9, "following_count": 4}}]},
+        {"data": [{**user, "verified": 0}]},
+        {"data": [{**user, "public_metrics": {"followers_count": -1}}]},
+        {"data": [{**user, "public_metrics": [3]}]},
+        {"data": [{**user, "id": 7001}]},
+    ]
+    text = "\n".join(json.dumps(page) for page in pages)
+    parsed = run(parse, Source(name="memo.jsonl", data=text.encode()))
+    accounts = parsed.of("account")
+    assert [(a.id, a.followers, a.following, a.verified) for a in accounts] == [
+        (tw("7001"), 3, 4, False),
+        (tw("7001"), 3, 4, False),
+        (tw("7001"), 9, 4, False),
+        (tw("7001"), 3, 4, False),
+    ]
+    assert [r.location for r in parsed.rejects] == [
+        "line 5 $.data[0]",
+        "line 6 $.data[0]",
+        "line 7 $.data[0]",
+    ]
+    assert parsed.rejects[0].reason.startswith("public_metrics.followers_count:")
+    assert parsed.rejects[2].reason == "id: Input should be a valid string"
