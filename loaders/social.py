@@ -13,7 +13,7 @@ from typing import Annotated, Any, ClassVar, Protocol, TypeVar, cast
 
 from pydantic import AwareDatetime, BeforeValidator, StringConstraints, model_validator
 
-from graph.model import Account, Post, Record
+from graph.model import Account, Hashtag, Post, Record
 from loaders.base import ParseItem, Reject, Source
 from loaders.native import NativeModel, build_records, ms_from_datetime
 
@@ -27,6 +27,7 @@ __all__ = [
     "Text",
     "built_once",
     "classic_account",
+    "hashtag_record",
     "is_capture_index",
     "ms_or_none",
     "normalise_hashtag",
@@ -210,6 +211,20 @@ def normalise_hashtag(tag: str) -> str | None:
     when nothing is left."""
     text = unicodedata.normalize("NFKC", tag).strip().lstrip("#").strip().lower()
     return text or None
+
+
+# Hashtag records by tag: a tag comes back on many posts, its record is the same.
+_HASHTAGS: dict[str, Hashtag] = {}
+
+
+def hashtag_record(tag: str) -> Hashtag:
+    """The Hashtag of a normalised tag (see :func:`normalise_hashtag`), made once while
+    remembered; a tag the graph model refuses raises, as ``Hashtag(id=tag)`` does."""
+    record = _HASHTAGS.get(tag)
+    if record is None:
+        record = Hashtag(id=tag)
+        remember(_HASHTAGS, tag, record)
+    return record
 
 
 class DocumentRecords:

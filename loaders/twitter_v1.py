@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, model_validator
 
-from graph.model import Account, Engagement, Hashtag, Mention, Post, PostLink, Record, Tagged
+from graph.model import Account, Engagement, Mention, Post, PostLink, Record, Tagged
 from loaders.base import ParseItem, Reject, Source
 from loaders.native import NativeModel, validate
 from loaders.social import (
@@ -18,6 +18,7 @@ from loaders.social import (
     StringIdModel,
     Text,
     classic_account,
+    hashtag_record,
     ms_or_none,
     normalise_hashtag,
 )
@@ -172,7 +173,7 @@ def v1_status_records(status: V1Status) -> Iterator[Record]:
         yield Mention(post=post_id, account=f"twitter:{mention.id_str}")
     for entity in entities.hashtags:
         if tag := normalise_hashtag(entity.text):
-            yield Hashtag(id=tag)
+            yield hashtag_record(tag)
             yield Tagged(post=post_id, hashtag=tag)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, Field, StringConstraints
 
-from graph.model import Account, Engagement, Hashtag, Mention, Post, PostLink, Record, Tagged
+from graph.model import Account, Engagement, Mention, Post, PostLink, Record, Tagged
 from loaders.base import ParseItem, Reject, Source
 from loaders.native import NativeModel, validate
 from loaders.social import (
@@ -15,6 +15,7 @@ from loaders.social import (
     ShortText,
     Text,
     built_once,
+    hashtag_record,
     ms_or_none,
     normalise_hashtag,
     remember,
@@ -203,7 +204,7 @@ def v2_tweet_records(
             yield Mention(post=post_id, account=account)
     for entity in entities.hashtags:
         if tag := normalise_hashtag(entity.tag):
-            yield Hashtag(id=tag)
+            yield hashtag_record(tag)
             yield Tagged(post=post_id, hashtag=tag)
 
 

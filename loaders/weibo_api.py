@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, ValidatorFunctionWrapHandler, WrapValidator
 
-from graph.model import Account, Engagement, Hashtag, Mention, Post, PostLink, Record, Tagged
+from graph.model import Account, Engagement, Mention, Post, PostLink, Record, Tagged
 from loaders.base import ParseItem, Reject, Source
 from loaders.native import NativeModel, validate
 from loaders.social import (
@@ -20,6 +20,7 @@ from loaders.social import (
     Text,
     built_once,
     classic_account,
+    hashtag_record,
     ms_or_none,
     normalise_hashtag,
     remember,
@@ -148,7 +149,7 @@ def text_records(
     not ``skip``."""
     records: list[Record] = []
     for tag in hashtags_in(text):
-        records += (Hashtag(id=tag), Tagged(post=post_id, hashtag=tag))
+        records += (hashtag_record(tag), Tagged(post=post_id, hashtag=tag))
     for name in mentioned_names(text):
         if name != skip and (account := handles.get(name)):
             records.append(Mention(post=post_id, account=account))
