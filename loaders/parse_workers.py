@@ -328,8 +328,8 @@ def use_workers(sources: Sequence[Source], workers: int | None) -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _groups(sources: Sequence[Source]) -> Iterator[tuple[list[Source], int, int]]:
-    """Consecutive sources of about :data:`GROUP_BYTES`, with where each group starts."""
+def _groups(sources: Sequence[Source], group_bytes: int) -> Iterator[tuple[list[Source], int, int]]:
+    """Consecutive sources of about ``group_bytes``, with where each group starts."""
     group: list[Source] = []
     first = size = done = 0
     for index, source in enumerate(sources):
@@ -337,7 +337,7 @@ def _groups(sources: Sequence[Source]) -> Iterator[tuple[list[Source], int, int]
             first, size = index, 0
         group.append(source)
         size += source_size(source)
-        if size >= GROUP_BYTES:
+        if size >= group_bytes:
             yield group, first, done
             done += size
             group = []
@@ -356,7 +356,11 @@ class ParsePool:
         options: LoadOptions,
         batch_size: int,
         stages: Sequence[Any],
+        *,
+        group_bytes: int = GROUP_BYTES,
     ) -> None:
+        """``group_bytes``: sources go to the workers in groups of about this many bytes
+        (a bigger file goes alone)."""
         job = _Job(
             connector,
             options,
@@ -366,6 +370,7 @@ class ParsePool:
         )
         self.main_stages = job.main_stages
         self.workers = workers
+        self._group_bytes = group_bytes
         context = multiprocessing.get_context("fork")
         self._results = context.Queue()
         self._futures: list[Future[None]] = []
@@ -380,7 +385,7 @@ class ParsePool:
 
     async def pieces(self, sources: Sequence[Source]) -> AsyncIterator[Piece]:
         """Every piece of ``sources``, in order; a few groups are parsed ahead."""
-        groups = list(_groups(sources))
+        groups = list(_groups(sources, self._group_bytes))
         self._groups = len(groups)
         sizes = [sum(source_size(s) for s in group[0]) for group in groups]
         ready: dict[int, list[Piece]] = {}

@@ -32,7 +32,14 @@ from graph.store import GraphStore
 from loaders.base import ConnectorSpec, LoadOptions, Reject, Source
 from loaders.collection import bulk_collection
 from loaders.engaged import EngagementWeights
-from loaders.parse_workers import Chunk, ParsePool, chunks, source_size, use_workers
+from loaders.parse_workers import (
+    GROUP_BYTES,
+    Chunk,
+    ParsePool,
+    chunks,
+    source_size,
+    use_workers,
+)
 from loaders.rejects import RejectList, RejectSink
 from loaders.stages import Stage, default_stages
 from loaders.writer import GraphWriter, JoinedBatches, PreparedBatch
@@ -171,6 +178,7 @@ async def load(
     engaged_lock: asyncio.Lock | None = None,
     records_parsed: asyncio.Event | None = None,
     write_after: asyncio.Event | None = None,
+    group_bytes: int = GROUP_BYTES,
 ) -> LoadSummary:
     """Load ``paths_or_sources`` with ``connector`` into ``store``.
 
@@ -179,7 +187,8 @@ async def load(
     (:class:`LoadError`, :class:`~graph.errors.ScrmError`).  ``stages`` default to
     identity resolution then enrichment.  ``workers`` worker processes parse (0: parse
     in a thread of this process); by default a large load uses one per core
-    (:func:`~loaders.parse_workers.use_workers`).
+    (:func:`~loaders.parse_workers.use_workers`), handing them the sources in groups
+    of about ``group_bytes``.
 
     ENGAGED is brought current last, for every account the load touched.  Loads may
     overlap there (:func:`~loaders.directory.load_directory` does): ``records_written``
@@ -210,7 +219,7 @@ async def load(
         pool: ParsePool | None = None
         produce: Producer
         if count := use_workers(sources, workers):
-            pool = ParsePool(count, connector, options, batch_size, stages)
+            pool = ParsePool(count, connector, options, batch_size, stages, group_bytes=group_bytes)
             produce = functools.partial(_Run.produce_in_workers, pool=pool)
         else:
             produce = functools.partial(

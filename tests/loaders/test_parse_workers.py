@@ -26,17 +26,13 @@ from tests.loaders.native_support import BINARY, DATA, truncated, write_json
 from tests.loaders.snapshot import snapshot
 
 SECRET = "parse-workers-test-secret-0123456"
+# Every file its own group, so results from several workers must come back in order.
+ONE_SOURCE_PER_GROUP = 1
 
 
 @pytest.fixture(autouse=True)
 def identity_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCRM_IDENTITY_KEY", SECRET)
-
-
-@pytest.fixture
-def one_source_per_group(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Every file its own group, so results from several workers must come back in order.
-    monkeypatch.setattr(parse_workers, "GROUP_BYTES", 1)
 
 
 def _without_load_times(graph: tuple[list[Any], list[Any]]) -> tuple[list[Any], list[Any]]:
@@ -67,6 +63,7 @@ async def _load(
         rejects=sink,
         progress=seen.append,
         workers=workers,
+        group_bytes=ONE_SOURCE_PER_GROUP,
     )
     return summary, [r.as_json() for r in sink.items], seen, await snapshot(store)
 
@@ -93,7 +90,6 @@ CASES = [
 
 
 @pytest.mark.parametrize(("connector", "folders"), CASES, ids=[c for c, _ in CASES])
-@pytest.mark.usefixtures("one_source_per_group")
 async def test_workers_load_what_one_process_loads(
     store: GraphStore, connector: str, folders: list[str]
 ) -> None:
@@ -108,7 +104,6 @@ async def test_workers_load_what_one_process_loads(
     assert _without_load_times(here[3]) == _without_load_times(there[3])
 
 
-@pytest.mark.usefixtures("one_source_per_group")
 async def test_workers_report_every_bad_record(store: GraphStore, tmp_path: Path) -> None:
     folder = _hostile_folder(tmp_path)
     here = await _load(store, "twitter", [folder], workers=0, batch_size=5000)
@@ -217,7 +212,6 @@ class _FailingHere:
         return list(records)
 
 
-@pytest.mark.usefixtures("one_source_per_group")
 @pytest.mark.parametrize(
     ("connector", "folder", "stage", "error"),
     [
@@ -238,6 +232,7 @@ async def test_a_failing_stage_fails_the_load(
             stages=[stage()],
             batch_size=3,
             workers=2,
+            group_bytes=ONE_SOURCE_PER_GROUP,
         )
 
 
