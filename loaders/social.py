@@ -33,6 +33,7 @@ __all__ = [
     "normalise_hashtag",
     "parse_classic_time",
     "remember",
+    "validated_once",
     "value_key",
 ]
 
@@ -164,6 +165,24 @@ def value_key(raw: dict[str, Any], fields: tuple[str, ...]) -> tuple[Any, ...]:
     Hashing it raises TypeError when a value is an array or object."""
     values = tuple(map(raw.get, fields))
     return values + tuple(map(type, values))
+
+
+def validated_once(
+    cache: dict[tuple[Any, ...], N], key: tuple[Any, ...], validate: Callable[[], N | Reject]
+) -> N | Reject:
+    """``validate()``, remembered under ``key`` (a :func:`value_key`) when it gives no
+    Reject; a key holding an array or object cannot be hashed, and is validated each
+    time (validation then says what is wrong)."""
+    try:
+        known = cache.get(key)
+    except TypeError:
+        return validate()
+    if known is not None:
+        return known
+    result = validate()
+    if not isinstance(result, Reject):
+        remember(cache, key, result)
+    return result
 
 
 def built_once(cache: dict[int, tuple[N, V]], native: N, build: Callable[[N], V]) -> V:

@@ -18,7 +18,7 @@ from loaders.social import (
     hashtag_record,
     ms_or_none,
     normalise_hashtag,
-    remember,
+    validated_once,
     value_key,
 )
 from loaders.twitter_context import RequestContext
@@ -126,16 +126,7 @@ def _user(raw: Any, source: Source, location: str) -> V2User | Reject:
         if isinstance(metrics, dict)
         else (metrics, type(metrics))
     )
-    try:
-        known = _KNOWN_USERS.get(key)
-    except TypeError:  # an array or object where a scalar belongs: validation says so
-        return validate(V2User, raw, source, location)
-    if known is not None:
-        return known
-    user = validate(V2User, raw, source, location)
-    if not isinstance(user, Reject):
-        remember(_KNOWN_USERS, key, user)
-    return user
+    return validated_once(_KNOWN_USERS, key, lambda: validate(V2User, raw, source, location))
 
 
 def v2_user_record(user: V2User) -> Account:

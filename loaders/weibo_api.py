@@ -23,7 +23,7 @@ from loaders.social import (
     hashtag_record,
     ms_or_none,
     normalise_hashtag,
-    remember,
+    validated_once,
     value_key,
 )
 
@@ -76,15 +76,8 @@ _KNOWN_USERS: dict[tuple[Any, ...], WeiboUser] = {}
 def _known_user(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     if not isinstance(value, dict):
         return handler(value)
-    key = value_key(value, _USER_KEY_FIELDS)
-    try:
-        user = _KNOWN_USERS.get(key)
-    except TypeError:  # an array or object where a scalar belongs: validation says so
-        return handler(value)
-    if user is None:
-        user = handler(value)
-        remember(_KNOWN_USERS, key, user)
-    return user
+    # The handler raises on a bad user: only good ones are remembered.
+    return validated_once(_KNOWN_USERS, value_key(value, _USER_KEY_FIELDS), lambda: handler(value))
 
 
 EmbeddedUser = Annotated[WeiboUser | None, WrapValidator(_known_user)]
