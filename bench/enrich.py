@@ -41,7 +41,7 @@ from loaders.enrich import Enricher  # noqa: E402
 from loaders.parse_workers import chunks  # noqa: E402
 from loaders.pipeline import expand_sources  # noqa: E402
 from loaders.registry import get_connector  # noqa: E402
-from loaders.sentiment import DefaultSentiment, MemoSentiment  # noqa: E402
+from loaders.sentiment import DefaultSentiment, MemoSentiment, TextMemo  # noqa: E402
 
 
 def read_batches(connector: str, paths: list[Path], batch_size: int) -> list[list[Record]]:
@@ -58,9 +58,10 @@ def read_batches(connector: str, paths: list[Path], batch_size: int) -> list[lis
 
 def make_enricher(brands: list[Brand], *, memo: bool) -> Enricher:
     """An Enricher over ``brands``, with the default memo bounds or memos that keep nothing."""
-    entries = 50_000 if memo else 0
-    enricher = Enricher(MemoSentiment(DefaultSentiment(), max_entries=entries))
-    enricher.matcher = BrandMatcher(brands, memo_entries=entries)
+    enricher = Enricher(
+        MemoSentiment(DefaultSentiment(), memo=TextMemo() if memo else TextMemo(max_entries=0))
+    )
+    enricher.matcher = BrandMatcher(brands, memo=TextMemo() if memo else TextMemo(max_entries=0))
     return enricher
 
 

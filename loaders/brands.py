@@ -115,17 +115,12 @@ class BrandMatcher:
     """Which brands a post is about, from its text, hashtags and mentioned accounts.
 
     Texts repeat verbatim (retweets, copied posts), so what a text matches is
-    remembered in :attr:`memo` (a :class:`loaders.sentiment.TextMemo` with the
-    ``memo_*`` bounds).
+    remembered in :attr:`memo` (a :class:`loaders.sentiment.TextMemo`, one with the
+    default bounds when None).
     """
 
     def __init__(
-        self,
-        brands: Iterable[Brand],
-        *,
-        memo_entries: int = 50_000,
-        memo_chars: int = 4_000_000,
-        memo_text: int = 2_000,
+        self, brands: Iterable[Brand], *, memo: TextMemo[str, tuple[str, ...]] | None = None
     ) -> None:
         self.brands = {b.id: b for b in brands}
         self._compiled = [_compile(b) for b in self.brands.values()]
@@ -133,9 +128,7 @@ class BrandMatcher:
         self.hashtags = frozenset(t for c in self._compiled for t in c.hashtags)
         self._by_handle = _brands_by(self._compiled, lambda c: c.handles)
         self._by_hashtag = _brands_by(self._compiled, lambda c: c.hashtags)
-        self.memo: TextMemo[str, tuple[str, ...]] = TextMemo(
-            max_entries=memo_entries, max_chars=memo_chars, max_text=memo_text
-        )
+        self.memo = memo if memo is not None else TextMemo()
 
     def __bool__(self) -> bool:
         return bool(self._compiled)

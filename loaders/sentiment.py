@@ -150,22 +150,18 @@ class MemoSentiment:
     """Any :class:`SentimentModel` with its scores remembered by ``(text, lang)``.
 
     Scores are pure functions of their arguments (the interface's contract), so a
-    remembered score is the score.  The memo is a :class:`TextMemo` with these bounds;
-    ``hits`` and ``misses`` count how often it answered.
+    remembered score is the score.  ``memo`` is a :class:`TextMemo` (one with the
+    default bounds when None); ``hits`` and ``misses`` count how often it answered.
     """
 
     def __init__(
         self,
         model: SentimentModel,
         *,
-        max_entries: int = 50_000,
-        max_chars: int = 4_000_000,
-        max_text: int = 2_000,
+        memo: TextMemo[tuple[str, str | None], float | None] | None = None,
     ) -> None:
         self.model = model
-        self.memo: TextMemo[tuple[str, str | None], float | None] = TextMemo(
-            max_entries=max_entries, max_chars=max_chars, max_text=max_text
-        )
+        self.memo = memo if memo is not None else TextMemo()
         self.hits = self.misses = 0
 
     def __len__(self) -> int:

@@ -11,7 +11,7 @@ from loaders.brands import BrandMatcher
 from loaders.enrich import Enricher, _replace
 from loaders.pipeline import expand_sources
 from loaders.registry import get_connector
-from loaders.sentiment import DefaultSentiment, MemoSentiment, load_sentiment_model
+from loaders.sentiment import DefaultSentiment, MemoSentiment, TextMemo, load_sentiment_model
 from tests.loaders.native_support import DATA
 
 CED = DATA / "weibo-ced-repost-cascades-sample"
@@ -57,8 +57,8 @@ def _state(records: Sequence[Record]) -> list[tuple[object, ...]]:
 
 
 def _enricher(*, memo: int) -> Enricher:
-    enricher = Enricher(MemoSentiment(DefaultSentiment(), max_entries=memo))
-    enricher.matcher = BrandMatcher(BRANDS, memo_entries=memo)
+    enricher = Enricher(MemoSentiment(DefaultSentiment(), memo=TextMemo(max_entries=memo)))
+    enricher.matcher = BrandMatcher(BRANDS, memo=TextMemo(max_entries=memo))
     enricher._handles = {"twitter:2244994945": "TwitterDev"}
     return enricher
 
@@ -179,7 +179,7 @@ def test_a_pluggable_model_is_asked_once_per_text_and_language() -> None:
 
 def test_the_sentiment_memo_stays_within_its_bounds() -> None:
     model = DefaultSentiment()
-    memo = MemoSentiment(model, max_entries=3, max_chars=40, max_text=15)
+    memo = MemoSentiment(model, memo=TextMemo(max_entries=3, max_chars=40, max_text=15))
     texts = [f"good day number {i}" if i % 2 else f"bad {i}" for i in range(12)]
     for text in texts * 2:
         assert memo.score(text, "en") == model.score(text, "en")
@@ -188,15 +188,15 @@ def test_the_sentiment_memo_stays_within_its_bounds() -> None:
     memo.score("bad 10", "en")
     assert memo.hits >= 1
     assert memo.hits + memo.misses == len(texts) * 2 + 1
-    nothing = MemoSentiment(model, max_entries=0)
+    nothing = MemoSentiment(model, memo=TextMemo(max_entries=0))
     nothing.score("bad", "en")
     nothing.score("bad", "en")
     assert len(nothing) == 0 and nothing.hits == 0
 
 
 def test_the_brand_memo_stays_within_its_bounds() -> None:
-    matcher = BrandMatcher(BRANDS, memo_entries=2, memo_chars=30, memo_text=12)
-    plain = BrandMatcher(BRANDS, memo_entries=0)
+    matcher = BrandMatcher(BRANDS, memo=TextMemo(max_entries=2, max_chars=30, max_text=12))
+    plain = BrandMatcher(BRANDS, memo=TextMemo(max_entries=0))
     texts = ["上微博", "Twitter API!", "nothing", "#微博# 好", "a" * 13 + " 微博", "twitter api"]
     for text in texts * 2:
         assert matcher.match(text) == plain.match(text)
