@@ -213,9 +213,16 @@ async def load(
         for stage in stages:
             await stage.prepare(store, options)
         writer = GraphWriter(store, weights=weights, defer_engaged=True)
-        run = _Run(store, sources, sink, stages, writer, batch_size)
-        run.parsed = records_parsed or asyncio.Event()
-        run.write_after = write_after
+        run = _Run(
+            store,
+            sources,
+            sink,
+            stages,
+            writer,
+            batch_size,
+            parsed=records_parsed or asyncio.Event(),
+            write_after=write_after,
+        )
         pool: ParsePool | None = None
         produce: Producer
         if count := use_workers(sources, workers):
@@ -265,6 +272,9 @@ class _Run:
         stages: Sequence[Stage],
         writer: GraphWriter,
         batch_size: int,
+        *,
+        parsed: asyncio.Event,
+        write_after: asyncio.Event | None,
     ) -> None:
         self.store = store
         self.batch_size = batch_size
@@ -275,8 +285,8 @@ class _Run:
         self.summary = LoadSummary(sources=len(sources))
         self.rejected_before = sink.count
         self.bytes_total = sum(source_size(s) for s in sources)
-        self.parsed = asyncio.Event()  # set once every source is parsed
-        self.write_after: asyncio.Event | None = None  # what the graph work waits for
+        self.parsed = parsed  # set once every source is parsed
+        self.write_after = write_after  # what the graph work waits for
 
     async def go(self, produce: Producer, progress: ProgressCallback | None) -> None:
         """Commit what ``produce`` puts on the queue while it prepares more.  Batches are
@@ -364,8 +374,8 @@ class _Run:
             watching.cancel()
 
     async def _may_write(self) -> None:
-        if self.write_after is not None and not self.write_after.is_set():
-            await self.write_after.wait()
+        if self.write_after is not None:
+            await self.write_after.wait()  # at once when set
 
     async def through_stages(
         self, segments: Sequence[tuple[str, list[Record]]], stages: Sequence[Stage]
