@@ -54,6 +54,7 @@ from graph.model import (
 from graph.store import GraphStore, Params
 from graph.version import bump_version
 from loaders.engaged import EngagementWeights, recompute_accounts
+from loaders.sent_rows import SentRows
 
 __all__ = [
     "GraphWriter",
@@ -226,6 +227,7 @@ _POST_AUTHORED = Statement(
     + " MERGE (a)-[:POSTED]->(n)"
     + _posted_tail("n"),
 )
+_POST_NODE = _NODES[Post].statement.name
 _MENTIONS = _edge(
     "MENTIONS", ("Post", "post"), "MENTIONS", ("Account", "account"), "weight", tail=_MENTIONS_TAIL
 )
@@ -272,9 +274,6 @@ _EDGES: dict[Any, _Edge] = {
 }
 # Statements that return accounts whose ENGAGED needs recomputing.
 _REPORTING = frozenset({_POSTED.statement.name, _POST_AUTHORED.name, _MENTIONS.statement.name})
-# Node statements whose rows a writer does not send again when a node's row is the one
-# it sent last: API pages repeat the same users on every page.
-_REMEMBERED = frozenset({_NODES[Account].statement.name, _NODES[Hashtag].statement.name})
 
 
 def _edge_for(record: Record) -> _Edge | None:
@@ -549,8 +548,7 @@ class GraphWriter:
         # Posts stored before this were there before the last flush (see _posted_tail).
         self._since = _now_ms()
         self._engaged_sources: set[str] = set()
-        # (statement, node id) -> hash of the row last sent for it (see _REMEMBERED).
-        self._sent: dict[tuple[str, str], int] = {}
+        self._sent = SentRows()
 
     def prepare(self, records: Iterable[Record]) -> PreparedBatch:
         """Turn ``records`` into statements (:func:`prepare_records`)."""
@@ -563,7 +561,7 @@ class GraphWriter:
         if not batch.statements:
             return batch.counts
         self._engaged_sources |= batch.engaged_sources
-        for statement, params in _authored(self._unsent(batch.statements)):
+        for statement, params in self._unsent(_authored(batch.statements)):
             if statement.name in _REPORTING:
                 rows = await self.store.write(statement, {**params, "since": self._since})
                 self._engaged_sources.update(str(row["id"]) for row in rows)
@@ -580,34 +578,24 @@ class GraphWriter:
     def _unsent(
         self, statements: Sequence[tuple[Statement, Params]]
     ) -> list[tuple[Statement, Params]]:
-        """``statements`` without the node rows this writer sent last for the same node:
-        SETting the same values again changes nothing.  An account whose extra properties
-        come in the batch is written again (its fields must win over them)."""
-        for statement, params in statements:
-            if statement.name == ACCOUNT_PROPERTIES.name:
-                name = _NODES[Account].statement.name
-                for row in params["rows"]:
-                    self._sent.pop((name, row[0]), None)
+        """``statements`` without the rows this writer sent last for the same node or
+        relationship (:class:`~loaders.sent_rows.SentRows`).  An account whose extra
+        properties come in the batch is written again (its fields must win over them)."""
         kept: list[tuple[Statement, Params]] = []
         for statement, params in statements:
-            if statement.name in _REMEMBERED:
-                rows = [row for row in params["rows"] if self._first_send(statement.name, row)]
+            if statement is ACCOUNT_PROPERTIES:
+                for row in params["rows"]:
+                    self._sent.forget(_NODES[Account].statement.name, row[0])
+            else:
+                # A Post's row with or without its author writes the same node.
+                name = _POST_NODE if statement is _POST_AUTHORED else statement.name
+                width = 1 if name.startswith("writer.node.") else 2
+                rows = self._sent.unsent(name, width, params["rows"])
                 if not rows:
                     continue
                 params = {**params, "rows": rows}
             kept.append((statement, params))
         return kept
-
-    def _first_send(self, name: str, row: list[Any]) -> bool:
-        try:
-            signature = hash(tuple(row))
-        except TypeError:  # a list value: always sent
-            return True
-        key = (name, row[0])
-        if self._sent.get(key) == signature:
-            return False
-        self._sent[key] = signature
-        return True
 
     async def write(self, records: Iterable[Record]) -> WriteCounts:
         """Upsert ``records`` as one batch; return the rows written per label / type.
@@ -624,7 +612,9 @@ class GraphWriter:
 
     async def flush(self) -> int:
         """Recompute ENGAGED for every source account the batches since the last flush
-        touched; return the ENGAGED relationships written (then bump the version)."""
+        touched; return the ENGAGED relationships written (then bump the version).  What
+        was sent before a flush is no longer remembered (the load's writing is over)."""
+        self._sent = SentRows()
         written = await self._recompute()
         if written:
             await bump_version(self.store)

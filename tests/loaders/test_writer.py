@@ -295,6 +295,39 @@ async def test_a_repeated_row_is_sent_once_and_the_last_row_wins(store: GraphSto
     assert sent == [1, 1, 1, 1]
 
 
+async def test_a_post_repeated_in_a_later_batch_is_not_sent_again(store: GraphStore) -> None:
+    """A tweet included again on a later page brings its author, hashtags and brand
+    mentions again: none of it is sent twice, and what changed in between is."""
+    writer = GraphWriter(store)
+    await writer.write([Brand(id="acme", name="Acme")])
+    post = Post(id="x:p", platform="x", text="hi #tea acme", author="x:1", likes=1)
+    along: list[Record] = [
+        Tagged(post="x:p", hashtag="tea"),
+        BrandMention(post="x:p", brand="acme", sentiment=0.5),
+    ]
+    sent: list[tuple[str, int]] = []
+    original = store.write
+
+    async def counting(statement: Statement, params: dict[str, object] | None = None) -> object:
+        if statement.name.startswith("writer.") and params is not None:
+            sent.append((statement.name, len(params["rows"])))  # type: ignore[arg-type]
+        return await original(statement, params)
+
+    store.write = counting  # type: ignore[method-assign,assignment]
+    await writer.write([post, *along])
+    first = await snapshot(store)
+    sent.clear()
+    await writer.write([post, *along])
+    assert sent == []
+    # The post without its author (another page's stub of it) with other likes, then
+    # the first record again: both are sent, and the first one's values are stored.
+    await writer.write([Post(id="x:p", platform="x", likes=2)])
+    await writer.write([post])
+    assert sent == [("writer.node.Post", 1), ("writer.node.Post.authored", 1)]
+    assert (await node(store, "x:p"))["likes"] == 1
+    assert await snapshot(store) == first
+
+
 async def test_each_write_bumps_the_version_once(store: GraphStore) -> None:
     writer = GraphWriter(store)
     before = await graph_version(store)
