@@ -18,6 +18,8 @@ bits that two different rows do not share by chance.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -44,15 +46,18 @@ class SentRows:
         self._mask = size - 1
         self._taken = 0  # rows remembered (or carried over when the table last grew)
 
-    def unsent(self, statement: str, width: int, rows: list[list[Any]]) -> list[list[Any]]:
+    def unsent(
+        self, statement: str, key_of: Callable[[list[Any]], Hashable], rows: list[list[Any]]
+    ) -> list[list[Any]]:
         """``rows`` of ``statement`` without those equal to the last row sent with their key
-        (the first ``width`` columns); the rest are remembered as sent.  The rows of one
-        call have distinct keys (a batch has one row per node or relationship)."""
+        (``key_of(row)``); the rest are remembered as sent.  The rows of one call have
+        distinct keys (a batch has one row per node or relationship)."""
         if not rows:
             return rows
         while self._taken + len(rows) > (self._mask + 1) // 4 and self._mask + 1 < self._limit:
             self._grow()
-        keys = np.fromiter((hash((statement, *row[:width])) for row in rows), np.int64, len(rows))
+        keyed = zip(repeat(statement), map(key_of, rows))
+        keys = np.fromiter(map(hash, keyed), np.int64, len(rows))
         signatures = np.fromiter(map(_signature, rows), np.int64, len(rows))
         slots = keys & self._mask
         repeats = (self._keys[slots] == keys) & (self._rows[slots] == signatures)
@@ -67,7 +72,7 @@ class SentRows:
         self._taken += len(kept)
         return kept
 
-    def forget(self, statement: str, key: Any) -> None:
+    def forget(self, statement: str, key: Hashable) -> None:
         """The row sent for ``key`` no longer holds (something else wrote over it)."""
         found = hash((statement, key))
         slot = found & self._mask

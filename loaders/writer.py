@@ -228,6 +228,7 @@ _POST_AUTHORED = Statement(
     + _posted_tail("n"),
 )
 _POST_NODE = _NODES[Post].statement.name
+_ACCOUNT_NODE = _NODES[Account].statement.name
 _MENTIONS = _edge(
     "MENTIONS", ("Post", "post"), "MENTIONS", ("Account", "account"), "weight", tail=_MENTIONS_TAIL
 )
@@ -585,12 +586,12 @@ class GraphWriter:
         for statement, params in statements:
             if statement is ACCOUNT_PROPERTIES:
                 for row in params["rows"]:
-                    self._sent.forget(_NODES[Account].statement.name, row[0])
+                    self._sent.forget(_ACCOUNT_NODE, row[0])
             else:
                 # A Post's row with or without its author writes the same node.
                 name = _POST_NODE if statement is _POST_AUTHORED else statement.name
-                width = 1 if name.startswith("writer.node.") else 2
-                rows = self._sent.unsent(name, width, params["rows"])
+                key_of = _KEY_OF[1 if name.startswith("writer.node.") else 2]
+                rows = self._sent.unsent(name, key_of, params["rows"])
                 if not rows:
                     continue
                 params = {**params, "rows": rows}
