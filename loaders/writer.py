@@ -562,12 +562,18 @@ class GraphWriter:
         if not batch.statements:
             return batch.counts
         self._engaged_sources |= batch.engaged_sources
-        for statement, params in self._unsent(_authored(batch.statements)):
-            if statement.name in _REPORTING:
-                rows = await self.store.write(statement, {**params, "since": self._since})
-                self._engaged_sources.update(str(row["id"]) for row in rows)
-            else:
-                await self.store.write(statement, params)
+        try:
+            for statement, params in self._unsent(_authored(batch.statements)):
+                if statement.name in _REPORTING:
+                    rows = await self.store.write(statement, {**params, "since": self._since})
+                    self._engaged_sources.update(str(row["id"]) for row in rows)
+                else:
+                    await self.store.write(statement, params)
+        except BaseException:
+            # Rows are remembered before they are written: after a failed write none of
+            # them may keep a later batch from sending the same rows again.
+            self._sent = SentRows()
+            raise
         counts = Counter(batch.counts)
         if not self.defer_engaged:
             engaged = await self._recompute()

@@ -328,6 +328,41 @@ async def test_a_post_repeated_in_a_later_batch_is_not_sent_again(store: GraphSt
     assert await snapshot(store) == first
 
 
+async def test_a_batch_whose_write_failed_is_sent_whole_again(store: GraphStore) -> None:
+    """The writer remembers rows before the engine has them: a failed write must not
+    leave any of them remembered, or writing the batch again would skip them."""
+    writer = GraphWriter(store)
+    records: list[Record] = [
+        Account(id="x:1", platform="x", handle="one"),
+        Post(id="x:p", platform="x", text="hi #tea", author="x:1"),
+        Tagged(post="x:p", hashtag="tea"),
+    ]
+    sent: list[str] = []
+    failed: list[str] = []
+    original = store.write
+
+    async def failing_on_tagged(
+        statement: Statement, params: dict[str, object] | None = None
+    ) -> object:
+        if statement.name.startswith("writer."):
+            sent.append(statement.name)
+            if statement.name == "writer.rel.TAGGED" and not failed:
+                failed.append(statement.name)
+                raise ConnectionError("the engine went away")
+        return await original(statement, params)
+
+    store.write = failing_on_tagged  # type: ignore[method-assign,assignment]
+    with pytest.raises(ConnectionError):
+        await writer.write(records)
+    sent.clear()
+    await writer.write(records)
+    assert sorted(sent) == ["writer.node.Account", "writer.node.Post.authored", "writer.rel.TAGGED"]
+    _, relationships = await snapshot(store)
+    assert [(s, t, o) for s, t, o, _ in relationships if t == "TAGGED"] == [
+        ("x:p", "TAGGED", "tea")
+    ]
+
+
 async def test_each_write_bumps_the_version_once(store: GraphStore) -> None:
     writer = GraphWriter(store)
     before = await graph_version(store)
