@@ -58,10 +58,12 @@ def read_batches(connector: str, paths: list[Path], batch_size: int) -> list[lis
 
 def make_enricher(brands: list[Brand], *, memo: bool) -> Enricher:
     """An Enricher over ``brands``, with the default memo bounds or memos that keep nothing."""
-    enricher = Enricher(
-        MemoSentiment(DefaultSentiment(), memo=TextMemo() if memo else TextMemo(max_entries=0))
-    )
-    enricher.matcher = BrandMatcher(brands, memo=TextMemo() if memo else TextMemo(max_entries=0))
+
+    def fresh() -> Any:
+        return TextMemo() if memo else TextMemo(max_entries=0)
+
+    enricher = Enricher(MemoSentiment(DefaultSentiment(), memo=fresh()))
+    enricher.matcher = BrandMatcher(brands, memo=fresh())
     return enricher
 
 
